@@ -1,0 +1,89 @@
+"""The ``appraisal`` command.
+
+    appraisal run PROPOSAL.yaml --out FOLDER     appraise, write the tables, print the summary
+    appraisal library check                      check the evidence library
+    appraisal library show                       print the pathways
+
+Errors reach the user as one clear message each, never a traceback; the exit
+status is 0 on success, 2 for a problem with the input, 3 for an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from appraisal.engine import appraise
+from appraisal.errors import AppraisalError
+from appraisal.evidence.library import load_library
+from appraisal.proposal import load_proposal
+from appraisal.report import library_text, summary_text
+
+
+def _run(args: argparse.Namespace) -> int:
+    library = load_library(args.library)
+    proposal = load_proposal(args.proposal, library)
+    result = appraise(proposal, library)
+    out = Path(args.out)
+    written = result.to_csv(out)
+    result.to_json(out / "result.json")
+    print(summary_text(result))
+    print(f"\nTables written to {out}/: {', '.join(p.name for p in written)}, result.json")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    library = load_library(args.library)
+    counts = {
+        "characteristics": len(library.characteristics),
+        "mediators": len(library.mediators),
+        "outcomes": len(library.outcomes),
+        "links": len(library.links),
+        "baseline-rate rows": len(library.baseline_rates),
+        "unit costs": len(library.unit_costs),
+        "sources": len(library.sources),
+    }
+    print(f"The evidence library at {library.root} passed every check.")
+    print("  " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    print(library_text(load_library(args.library)))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="appraisal", description="Price the health effects of urban development and say whose budget they land on.")
+    p.add_argument("--library", default=None, help="folder holding pathways/ and unit_costs/ (default: the shipped library)")
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="appraise a proposal and write its tables")
+    run.add_argument("proposal", help="the proposal, a .yaml file")
+    run.add_argument("--out", required=True, help="folder to write the tables to")
+    run.set_defaults(func=_run)
+    lib = sub.add_parser("library", help="check or show the evidence library")
+    lib_sub = lib.add_subparsers(dest="action", required=True)
+    lib_sub.add_parser("check", help="check the library").set_defaults(func=_check)
+    lib_sub.add_parser("show", help="print the pathways").set_defaults(func=_show)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AppraisalError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 -- no traceback reaches a user
+        print(
+            f"Internal error: {type(exc).__name__}: {exc}\n"
+            "This is a fault in the appraisal engine, not in your input. Please report it with the command you ran.",
+            file=sys.stderr,
+        )
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""The comparative risk assessment: options against the baseline, by pathway, age and year.
+
+Arrays are laid out ``[option, pathway, age band]`` (and ``[..., year]``
+where time enters). Because the population's age structure is fixed and only
+its size follows occupancy, every yearly quantity is an annual change at full
+occupancy times one time profile ``g[year]`` (occupancy x ramp-in of effects);
+so the engine never loops over years or ages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from appraisal import costing, risk
+from appraisal import demography
+from appraisal.demography import OPEN_AGE
+from appraisal.evidence.library import Library, load_library
+from appraisal.proposal import Proposal, check_proposal
+from appraisal.errors import ProposalError
+from appraisal.evidence.tables import COMPONENTS
+
+HEALTH_COMPONENTS = ("quality_of_life", "mortality")
+
+
+@dataclass(frozen=True)
+class Pathways:
+    """Every route from a characteristic the proposal sets to an outcome.
+
+    A direct pathway is one link (characteristic -> outcome); a mediated one is
+    two (characteristic -> mediator, mediator -> outcome). Columns:
+    characteristic, mediator ("" if direct), outcome, first_link, outcome_link,
+    overlap_group (of the link acting on the outcome), age_from, age_to.
+    """
+
+    table: pd.DataFrame
+
+
+def find_pathways(library: Library, characteristics: list[str]) -> Pathways:
+    """The pathways from the given characteristics through the library's default links."""
+    links = library.default_links.set_index("link_id")
+    mediators = set(library.mediators["mediator_id"])
+    rows = []
+    for c in characteristics:
+        for lid, link in links[links["from_id"] == c].iterrows():
+            if link["to_id"] in mediators:
+                for lid2, link2 in links[links["from_id"] == link["to_id"]].iterrows():
+                    rows.append((c, link["to_id"], link2["to_id"], lid, lid2, link2["overlap_group"],
+                                 max(link["age_from"], link2["age_from"]), min(link["age_to"], link2["age_to"])))
+            else:
+                rows.append((c, "", link["to_id"], lid, lid, link["overlap_group"], link["age_from"], link["age_to"]))
+    cols = ["characteristic", "mediator", "outcome", "first_link", "outcome_link", "overlap_group", "age_from", "age_to"]
+    return Pathways(pd.DataFrame(rows, columns=cols))
+
+
+def band_overlap(bands: list[tuple[int, int]], ranges: list[tuple[int, int]]) -> np.ndarray:
+    """Share of each age band's single years of age inside each range: ``[range, band]``.
+
+    Ages within a band are taken as evenly spread; the open top band counts up
+    to age 120.
+    """
+    b0 = np.array([a for a, _ in bands])[None, :]
+    b1 = np.array([min(b, OPEN_AGE) for _, b in bands])[None, :]
+    r0 = np.array([a for a, _ in ranges], dtype=float)[:, None] if ranges else np.zeros((0, 1))
+    r1 = np.array([b for _, b in ranges], dtype=float)[:, None] if ranges else np.zeros((0, 1))
+    inside = np.clip(np.minimum(b1, r1) - np.maximum(b0, r0) + 1, 0, None)
+    return inside / (b1 - b0 + 1)
+
+
+def population_by_band(proposal: Proposal, library: Library) -> np.ndarray:
+    """Residents at full occupancy by library age band.
+
+    A total is spread over England's age structure in ``pathways/population.csv``.
+    """
+    pop = proposal.population
+    if pop.by_age_band is not None:
+        return np.array([pop.by_age_band[b] for b in library.band_labels], dtype=float)
+    england = demography.to_bands(demography.population_grid(library.population))
+    return pop.total * england / england.sum()
+
+
+def time_profile(proposal: Proposal) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar years and the profile ``g = occupancy x ramp-in`` for each.
+
+    Occupancy: a year not listed takes the latest listed year before it, 0 before
+    the first. Ramp-in: 0 for the first ``effect_lag_years`` years, then rising
+    linearly to 1 over ``ramp_years`` years (at once if 0).
+    """
+    s = proposal.settings
+    years = np.arange(s.start_year, s.start_year + s.period_years)
+    listed = sorted(proposal.occupancy.items())
+    listed_years = np.array([y for y, _ in listed])
+    shares = np.array([v for _, v in listed], dtype=float)
+    idx = np.searchsorted(listed_years, years, side="right") - 1
+    occupancy = np.where(idx >= 0, shares[np.clip(idx, 0, None)], 0.0)
+    k = np.arange(s.period_years) - s.effect_lag_years
+    ramp = np.where(k < 0, 0.0, np.minimum(1.0, (k + 1) / max(s.ramp_years, 1)))
+    return years, occupancy * ramp
+
+
+def baseline_rates(library: Library, outcomes: list[str]) -> np.ndarray:
+    """England baseline rate (events per person per year) by outcome and age band.
+
+    Rows of ``pathways/baseline_rates.csv`` are put on the single-year-by-sex
+    grid and averaged within each band weighting by England's population
+    (:func:`appraisal.demography.band_rates`); outside an outcome's age range the rate is 0.
+    """
+    pop = demography.population_grid(library.population)
+    rates = library.baseline_rates
+    return np.array([demography.band_rates(rates[rates["outcome_id"] == o], pop) for o in outcomes]).reshape(
+        len(outcomes), len(library.age_bands)
+    )
+
+
+def life_years_by_band(library: Library) -> np.ndarray:
+    """Life-years lost per death in each age band, from the life table of the all-cause baseline."""
+    rates = library.baseline_rates
+    qx = demography.rate_grid(rates[rates["outcome_id"] == demography.LIFE_TABLE_OUTCOME])
+    return demography.life_years_per_death(qx, demography.population_grid(library.population))
+
+
+def log_ratios(proposal: Proposal, library: Library, paths: Pathways) -> np.ndarray:
+    """Log risk ratio of each pathway for each option: ``[option, pathway]``."""
+    t = paths.table
+    links = library.default_links.set_index("link_id")
+    first = links.loc[t["first_link"]]
+    last = links.loc[t["outcome_link"]]
+    x0 = np.array([proposal.baseline[c] for c in t["characteristic"]], dtype=float)
+    x1 = np.array(
+        [[opt.get(c, proposal.baseline[c]) for c in t["characteristic"]] for opt in proposal.options.values()],
+        dtype=float,
+    ).reshape(len(proposal.options), len(t))
+    dx = x1 - x0
+    mediated = (t["mediator"] != "").to_numpy()
+    # Change in the exposure seen by the outcome link: the mediator's change where mediated.
+    exposure_change = np.where(
+        mediated, risk.linear(first["central"].to_numpy(float), first["increment"].to_numpy(float), dx), dx
+    )
+    ratio = last["central"].to_numpy(float)
+    inc = last["increment"].to_numpy(float)
+    form = last["form"].to_numpy()
+    threshold = np.nan_to_num(last["threshold"].to_numpy(float))
+    # Each form sees only its own pathways' inputs; the others get inputs that give 0.
+    shares = form == "proportion_exposed"
+    out = np.select(
+        [form == "log_linear", form == "threshold_log_linear", shares],
+        [
+            risk.log_linear(ratio, inc, exposure_change),
+            risk.threshold_log_linear(ratio, inc, threshold, x0, x1),
+            risk.proportion_exposed(ratio, np.where(shares, x0, 0.0), np.where(shares, x1, 0.0)),
+        ],
+    )
+    return out
+
+
+def count_overlaps_once(log_ratio: np.ndarray, paths: Pathways) -> np.ndarray:
+    """Keep one pathway per overlap group and outcome: the largest absolute effect.
+
+    Links in one overlap group estimate the same effect (e.g. PM2.5 and NO2 on
+    mortality); adding them would count it twice. For each option and age band
+    only the pathway with the largest absolute log ratio in the group counts.
+
+    Parameters
+    ----------
+    log_ratio
+        ``[option, pathway, band]`` log risk ratios.
+    """
+    t = paths.table
+    out = log_ratio.copy()
+    for _, members in t[t["overlap_group"] != ""].groupby(["overlap_group", "outcome"]).groups.items():
+        idx = np.asarray(list(members))
+        block = out[:, idx, :]
+        keep = np.abs(block).argmax(axis=1)
+        mask = np.arange(len(idx))[None, :, None] == keep[:, None, :]
+        out[:, idx, :] = np.where(mask, block, 0.0)
+    return out
+
+
+@dataclass(frozen=True)
+class CostRows:
+    """The unit costs in play, uplifted to the price year, with their timing."""
+
+    table: pd.DataFrame  # rows of unit_costs.csv used, with "uplifted" value
+    band_weight: np.ndarray  # [row, band] share of band ages costed x life-years multiplier
+    timing: np.ndarray  # [row, year] when a year-0 case's cost falls, times g
+    discount: np.ndarray  # [component, year] discount factor of each component's schedule
+    shares: np.ndarray  # [row, bearer, component]
+    bearers: list[str]
+
+
+def cost_rows(
+    proposal: Proposal, library: Library, outcomes: list[str], g: np.ndarray, life_exp: np.ndarray
+) -> CostRows:
+    """Select, uplift and time the unit costs of the outcomes reached."""
+    s = proposal.settings
+    uc = library.unit_costs[library.unit_costs["outcome_id"].isin(outcomes)].copy()
+    if s.mortality_valuation == "life_years":
+        uc = uc[~((uc["component"] == "mortality") & (uc["basis"] == "per_death"))]
+    else:
+        uc = uc[uc["basis"] != "per_life_year_lost"]
+    uc = uc.reset_index(drop=True)
+    per = uc["per"].fillna(1.0).to_numpy(float)
+    uc["uplifted"] = uc["value"].to_numpy(float) / per * costing.uplift_factors(
+        uc["price_year"].to_numpy(), library.price_index, s.price_year
+    )
+    n = s.period_years
+    rates = library.discount_rates
+    if s.discounting == "green_book":
+        df_std = costing.discount_factors(costing.annual_rates(rates[rates["schedule"] == "standard"], n))
+        health_rates = costing.annual_rates(rates[rates["schedule"] == "health"], n)
+        df_health = costing.discount_factors(health_rates)
+        ly_rate = float(health_rates[0])
+    else:
+        df_std = df_health = np.ones(n)
+        ly_rate = 0.0
+    weight = band_overlap(library.age_bands, list(zip(uc["age_from"].astype(int), uc["age_to"].astype(int))))
+    per_ly = (uc["basis"] == "per_life_year_lost").to_numpy()
+    weight = np.where(per_ly[:, None], weight * costing.annuity_factor(life_exp, ly_rate)[None, :], weight)
+    timing = np.tile(g, (len(uc), 1))
+    delay = uc["delay_years"].fillna(0).astype(int).to_numpy()
+    for i in np.flatnonzero((uc["basis"] == "per_case_year").to_numpy() | (delay > 0)):
+        duration = float(uc.loc[i, "duration_years"]) if uc.loc[i, "basis"] == "per_case_year" else 1.0
+        timing[i] = costing.duration_kernel(duration, n, int(delay[i])) @ g
+    # Discounting by component: [row, component, year].
+    health = np.isin(np.array(COMPONENTS), HEALTH_COMPONENTS)
+    discount = np.where(health[:, None], df_health[None, :], df_std[None, :])
+    bearers = list(library.bearers["bearer_id"])
+    components = list(COMPONENTS)
+    shares = np.zeros((len(uc), len(bearers), len(components)))
+    for i, (payer, comp) in enumerate(zip(uc["bearer"], uc["component"])):
+        for b, c, share in costing.split_cost(payer, comp, library.bearer_shares):
+            shares[i, bearers.index(b), components.index(c)] += share
+    return CostRows(uc, weight, timing, discount, shares, bearers)
+
+
+def appraise(proposal: Proposal, library: Library | None = None):
+    """Appraise every option of a proposal against its baseline.
+
+    Method (DESIGN.md section 4): for each pathway, the log risk ratio of the
+    option against the baseline (:mod:`appraisal.risk`); links in one overlap
+    group counted once; ratios on one outcome multiplied; change in cases =
+    baseline cases x (combined ratio - 1), shared out by pathway; costs = change
+    in cases x unit cost per component, uplifted to the price year, split by
+    bearer and discounted the Green Book way (:mod:`appraisal.costing`).
+
+    Parameters
+    ----------
+    proposal
+        A checked proposal (see :func:`appraisal.load_proposal`).
+    library
+        The evidence library; the shipped one if None.
+
+    Returns
+    -------
+    Result
+        Tables of cases, deaths, life-years and costs (see :class:`appraisal.Result`).
+    """
+    from appraisal.result import Result
+
+    library = library or load_library()
+    problems = check_proposal(proposal, library)
+    if problems:
+        raise ProposalError("The proposal", problems)
+    chars = [c for c in library.characteristics["characteristic_id"] if c in proposal.baseline]
+    paths = find_pathways(library, chars)
+    outcomes = [o for o in library.outcomes["outcome_id"] if o in set(paths.table["outcome"])]
+    bands = library.age_bands
+    years, g = time_profile(proposal)
+    pop = population_by_band(proposal, library)
+    life_exp = life_years_by_band(library)
+    t = paths.table
+    age_weight = band_overlap(bands, list(zip(t["age_from"].astype(int), t["age_to"].astype(int))))
+    lr = log_ratios(proposal, library, paths)[:, :, None] * age_weight[None, :, :]
+    lr = count_overlaps_once(lr, paths)
+    out_idx = np.array([outcomes.index(o) for o in t["outcome"]], dtype=int)
+    onehot = np.zeros((len(t), len(outcomes)))
+    onehot[np.arange(len(t)), out_idx] = 1.0
+    total = np.einsum("opb,pk->okb", lr, onehot)
+    factor = risk.change_factor(total)
+    base_cases = pop[None, :] * baseline_rates(library, outcomes)
+    annual = base_cases[out_idx][None] * lr * factor[:, out_idx, :]
+    costs = cost_rows(proposal, library, outcomes, g, life_exp)
+    row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]], dtype=int)
+    match = onehot[:, row_outcome]  # [pathway, row]
+    # Annual change in costed units at full occupancy: [option, pathway, row].
+    units = np.einsum("opb,rb,pr->opr", annual, costs.band_weight, match)
+    return Result(
+        proposal=proposal,
+        library=library,
+        pathways=t,
+        outcomes=outcomes,
+        years=years,
+        profile=g,
+        annual_cases=annual,
+        life_expectancy=life_exp,
+        cost_rows=costs,
+        cost_units=units,
+    )

@@ -1,0 +1,423 @@
+"""The evidence library: tables, the pathway graph, and the checks that guard them."""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from appraisal.demography import AGE_BANDS, BAND_LABELS, LIFE_TABLE_OUTCOME, OPEN_AGE, SEXES, band_label
+from appraisal.errors import LibraryError, Problem
+from appraisal.costing import split_cost
+from appraisal.evidence.tables import TABLES, TOTAL_COMPONENT, read_table
+
+SHARE_UNIT = "share (0-1)"
+RATIO_MEASURES = ("RR", "HR", "OR")
+
+
+@dataclass(frozen=True)
+class Library:
+    """The evidence library, checked as a whole.
+
+    Attributes hold one DataFrame per table (see ``pathways/README.md`` and
+    ``unit_costs/README.md``), each with a ``_row`` column giving the
+    spreadsheet row it came from. ``graph`` is the directed pathway graph
+    (characteristic -> mediator -> outcome) built from default links.
+    ``age_bands`` are the library's age bands (from ``pathways/population.csv``),
+    the grid on which every age-specific quantity is held.
+    """
+
+    root: Path
+    sources: pd.DataFrame
+    characteristics: pd.DataFrame
+    mediators: pd.DataFrame
+    outcomes: pd.DataFrame
+    links: pd.DataFrame
+    baseline_rates: pd.DataFrame
+    population: pd.DataFrame
+    life_expectancy: pd.DataFrame
+    unit_costs: pd.DataFrame
+    bearers: pd.DataFrame
+    bearer_shares: pd.DataFrame
+    discount_rates: pd.DataFrame
+    price_index: pd.DataFrame
+    graph: nx.DiGraph
+
+    @property
+    def default_links(self) -> pd.DataFrame:
+        """The links the engine uses: one default per (from, to) pair."""
+        return self.links[self.links["is_default"] == "yes"]
+
+    @property
+    def age_bands(self) -> list[tuple[int, int]]:
+        """The engine's age bands as (first age, last age), youngest first."""
+        return AGE_BANDS
+
+    @property
+    def band_labels(self) -> list[str]:
+        """Age-band labels as users write them: ``"0-4"``, ..., ``"90+"``."""
+        return BAND_LABELS
+
+    def reached_outcomes(self) -> list[str]:
+        """Outcomes reached from a characteristic by default links, in file order."""
+        reached = set()
+        for c in self.characteristics["characteristic_id"]:
+            if c in self.graph:
+                reached |= nx.descendants(self.graph, c)
+        return [o for o in self.outcomes["outcome_id"] if o in reached]
+
+    def citation(self, source_id: str) -> str:
+        """A full citation for a source id: authors (year). Title. Publisher. DOI or URL."""
+        row = self.sources.loc[self.sources["source_id"] == source_id].iloc[0]
+        where = f"doi:{row['doi']}" if row["doi"] else row["url"]
+        year = "n.d." if pd.isna(row["year"]) else row["year"]
+        return f"{row['authors']} ({year}). {row['title']}. {row['journal_or_publisher']}. {where}"
+
+
+def bundled_root() -> Path:
+    """Where the shipped library lives: inside the installed wheel, or the source tree."""
+    packaged = importlib.resources.files("appraisal") / "_library"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2]
+
+
+def load_library(root: str | Path | None = None) -> Library:
+    """Read and check the evidence library.
+
+    Parameters
+    ----------
+    root
+        Folder holding ``pathways/`` and ``unit_costs/``; the shipped library if None.
+
+    Raises
+    ------
+    LibraryError
+        With every problem found, each naming file, row and rule.
+    """
+    root = Path(root) if root is not None else bundled_root()
+    problems: list[Problem] = []
+    t = {name: read_table(root, table, problems) for name, table in TABLES.items()}
+    sources = pd.concat([t["pathway_sources"], t["cost_sources"]], ignore_index=True)
+    sources["_file"] = [TABLES["pathway_sources"].path] * len(t["pathway_sources"]) + [
+        TABLES["cost_sources"].path
+    ] * len(t["cost_sources"])
+    graph = nx.DiGraph()
+    if not problems:
+        problems += _check(t, sources)
+        graph = _graph(t)
+        problems += _check_graph(t, graph)
+    if problems:
+        raise LibraryError(f"The evidence library at {root}", problems)
+    return Library(
+        root=root,
+        sources=sources,
+        characteristics=t["characteristics"],
+        mediators=t["mediators"],
+        outcomes=t["outcomes"],
+        links=t["links"],
+        baseline_rates=t["baseline_rates"],
+        population=t["population"],
+        life_expectancy=t["life_expectancy"],
+        unit_costs=t["unit_costs"],
+        bearers=t["bearers"],
+        bearer_shares=t["bearer_shares"],
+        discount_rates=t["discount_rates"],
+        price_index=t["price_index"],
+        graph=graph,
+    )
+
+
+def _at(table: str, row: int, column: str | None = None) -> str:
+    place = f"{TABLES[table].path} row {row}"
+    return f"{place}, column {column}" if column else place
+
+
+def _check(t: dict[str, pd.DataFrame], sources: pd.DataFrame) -> list[Problem]:
+    p: list[Problem] = []
+    p += _check_duplicates(t, sources)
+    p += _check_provenance(t, sources)
+    p += _check_nodes_and_links(t)
+    p += _check_age_tables(t)
+    p += _check_costs(t)
+    return p
+
+
+def _check_duplicates(t: dict[str, pd.DataFrame], sources: pd.DataFrame) -> list[Problem]:
+    p = []
+    for name, table in TABLES.items():
+        if table.key is None or name.endswith("sources"):
+            continue
+        frame = t[name]
+        for _, row in frame[frame[table.key].duplicated(keep="first")].iterrows():
+            p.append(Problem(_at(name, row["_row"], table.key), f"duplicate id {row[table.key]!r}: ids must be unique"))
+    for _, row in sources[sources["source_id"].duplicated(keep="first")].iterrows():
+        p.append(
+            Problem(
+                f"{row['_file']} row {row['_row']}, column source_id",
+                f"duplicate source id {row['source_id']!r}: ids must be unique across both sources tables",
+            )
+        )
+    nodes = []
+    for name, key in (("characteristics", "characteristic_id"), ("mediators", "mediator_id"), ("outcomes", "outcome_id")):
+        nodes += [(name, r["_row"], r[key]) for _, r in t[name].iterrows()]
+    seen: dict[str, str] = {}
+    for name, row, node in nodes:
+        if node in seen and seen[node] != name:
+            p.append(Problem(_at(name, row), f"id {node!r} is already used in {seen[node]}: node ids must be unique across characteristics, mediators and outcomes"))
+        seen.setdefault(node, name)
+    return p
+
+
+def _check_provenance(t: dict[str, pd.DataFrame], sources: pd.DataFrame) -> list[Problem]:
+    p = []
+    known = set(sources["source_id"])
+    for name, frame in t.items():
+        if "source" not in frame.columns:
+            continue
+        for _, row in frame.iterrows():
+            if row["source"] not in known:
+                p.append(Problem(_at(name, row["_row"], "source"), f"source id {row['source']!r} does not resolve to a row of pathways/sources.csv or unit_costs/sources.csv"))
+            v = row["verified_in"]
+            if not (v == "primary" or (v.startswith(("primary (", "secondary (")) and v.endswith(")"))):
+                p.append(Problem(_at(name, row["_row"], "verified_in"), f"must be 'primary', 'primary (<copy read>)' or 'secondary (<who quoted it>)'; found {v!r}"))
+    for _, row in sources.iterrows():
+        if not row["doi"] and not row["url"]:
+            p.append(Problem(f"{row['_file']} row {row['_row']}", "a source needs a DOI or a URL"))
+    return p
+
+
+def _interval_problem(central: float, low: float, high: float) -> str | None:
+    if np.isnan(low) != np.isnan(high):
+        return "give both low and high, or neither"
+    if not np.isnan(low) and not (low <= central <= high):
+        return f"the interval [{low:g}, {high:g}] does not contain the central value {central:g}"
+    return None
+
+
+def _check_nodes_and_links(t: dict[str, pd.DataFrame]) -> list[Problem]:
+    p = []
+    chars = t["characteristics"].set_index("characteristic_id")
+    meds = t["mediators"].set_index("mediator_id")
+    outs = set(t["outcomes"]["outcome_id"])
+    for _, c in t["characteristics"].iterrows():
+        lo, hi = c["valid_min"], c["valid_max"]
+        if not np.isnan(lo) and not np.isnan(hi) and lo >= hi:
+            p.append(Problem(_at("characteristics", c["_row"]), f"valid_min {lo:g} must be below valid_max {hi:g}"))
+    for _, o in t["outcomes"].iterrows():
+        if o["age_from"] > o["age_to"]:
+            p.append(Problem(_at("outcomes", o["_row"]), "age_from must not exceed age_to"))
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for _, link in t["links"].iterrows():
+        at = lambda col=None: _at("links", link["_row"], col)  # noqa: E731
+        src, dst, form = link["from_id"], link["to_id"], link["form"]
+        if src in chars.index:
+            unit = chars.loc[src, "unit"]
+        elif src in meds.index:
+            unit = meds.loc[src, "unit"]
+        else:
+            p.append(Problem(at("from_id"), f"unknown id {src!r}: must be a characteristic or a mediator"))
+            unit = None
+        if dst not in meds.index and dst not in outs:
+            p.append(Problem(at("to_id"), f"unknown id {dst!r}: must be a mediator or an outcome"))
+        if unit is not None and link["exposure_unit"] != unit:
+            p.append(Problem(at("exposure_unit"), f"unit mismatch: the link is per {link['exposure_unit']!r} but {src} is measured in {unit!r}"))
+        rule = _interval_problem(link["central"], link["low"], link["high"])
+        if rule:
+            p.append(Problem(at("central"), rule))
+        if link["increment"] <= 0:
+            p.append(Problem(at("increment"), f"must be above 0; found {link['increment']:g}"))
+        if link["age_from"] > link["age_to"]:
+            p.append(Problem(at("age_from"), "age_from must not exceed age_to"))
+        if form == "linear":
+            if link["measure"] != "slope":
+                p.append(Problem(at("measure"), "a linear link is a slope: measure must be 'slope'"))
+            if dst not in meds.index:
+                p.append(Problem(at("to_id"), "a linear link changes a mediator: to_id must be a mediator"))
+        else:
+            if link["measure"] not in RATIO_MEASURES:
+                p.append(Problem(at("measure"), f"a {form} link is a ratio: measure must be one of {', '.join(RATIO_MEASURES)}"))
+            elif link["central"] <= 0 or (not np.isnan(link["low"]) and link["low"] <= 0):
+                p.append(Problem(at("central"), "a ratio and its interval must be above 0"))
+            if dst not in outs:
+                p.append(Problem(at("to_id"), f"a {form} link acts on the risk of an outcome: to_id must be an outcome"))
+        if form == "threshold_log_linear" and np.isnan(link["threshold"]):
+            p.append(Problem(at("threshold"), "a threshold_log_linear link needs a threshold"))
+        if form == "proportion_exposed" and unit is not None and unit != SHARE_UNIT:
+            p.append(Problem(at("form"), f"a proportion_exposed link needs an exposure measured as {SHARE_UNIT!r}; {src} is in {unit!r}"))
+        if link["is_default"] == "yes":
+            pairs.setdefault((src, dst), []).append(link["_row"])
+    defaults = t["links"][t["links"]["is_default"] == "yes"]
+    for (src, dst), rows in pairs.items():
+        if len(rows) > 1:
+            p.append(Problem(_at("links", rows[1], "is_default"), f"{src} -> {dst} already has a default link (row {rows[0]}): one default per pair"))
+    for _, link in t["links"][t["links"]["is_default"] == "no"].iterrows():
+        if not ((defaults["from_id"] == link["from_id"]) & (defaults["to_id"] == link["to_id"])).any():
+            p.append(Problem(_at("links", link["_row"], "is_default"), f"an alternative needs a default for {link['from_id']} -> {link['to_id']}; none is marked 'yes'"))
+    return p
+
+
+def _band_cover_problem(bands: list[tuple[int, int]], lo: int, hi: int) -> str | None:
+    """Do bands tile [lo, hi] exactly, with no gap or overlap?"""
+    bands = sorted(bands)
+    if not bands or bands[0][0] != lo or bands[-1][1] != hi:
+        return f"age bands must run from {lo} to {hi} without gaps; found {', '.join(band_label(a, b) for a, b in bands) or 'none'}"
+    for (a0, b0), (a1, b1) in zip(bands, bands[1:]):
+        if a1 != b0 + 1:
+            return f"age bands {band_label(a0, b0)} and {band_label(a1, b1)} leave a gap or overlap"
+    return None
+
+
+def _check_age_tables(t: dict[str, pd.DataFrame]) -> list[Problem]:
+    p = []
+    pop = t["population"]
+    groups = ["male", "female"] if (pop["sex"] != "persons").any() else ["persons"]
+    for sex in groups:
+        rows = pop[pop["sex"] == sex]
+        bands = [(int(a), int(b)) for a, b in zip(rows["age_from"], rows["age_to"])]
+        top = max((b for _, b in bands), default=0)
+        rule = _band_cover_problem(bands, 0, top)
+        if rule:
+            p.append(Problem(TABLES["population"].path, f"{sex} rows: {rule}"))
+    if (pop["sex"] != "persons").any() and (pop["sex"] == "persons").any():
+        p.append(Problem(TABLES["population"].path, "give the population by sex or for persons, not both"))
+    for _, row in t["population"].iterrows():
+        if row["persons"] < 0:
+            p.append(Problem(_at("population", row["_row"], "persons"), "must not be negative"))
+    for _, row in t["baseline_rates"].iterrows():
+        if row["value"] < 0 or row["per"] <= 0:
+            p.append(Problem(_at("baseline_rates", row["_row"]), "value must be 0 or more and per above 0"))
+    le = t["life_expectancy"]
+    for _, row in le[le["life_expectancy_years"] < 0].iterrows():
+        p.append(Problem(_at("life_expectancy", row["_row"], "life_expectancy_years"), "must not be negative"))
+    return p
+
+
+def _check_costs(t: dict[str, pd.DataFrame]) -> list[Problem]:
+    p = []
+    bearers = set(t["bearers"]["bearer_id"])
+    shares = t["bearer_shares"]
+    share_sets = set(shares["share_set"])
+    outs = set(t["outcomes"]["outcome_id"])
+    years = set(int(y) for y in t["price_index"]["year"].dropna())
+    for _, row in shares.iterrows():
+        if row["bearer"] not in bearers and row["bearer"] not in share_sets:
+            p.append(Problem(_at("bearer_shares", row["_row"], "bearer"), f"unknown bearer {row['bearer']!r}; allowed: a bearer ({', '.join(sorted(bearers))}) or another share set"))
+        if row["weight"] < 0:
+            p.append(Problem(_at("bearer_shares", row["_row"], "weight"), f"must be 0 or more; found {row['weight']:g}"))
+    for name, frame in shares.groupby("share_set"):
+        if frame["weight"].sum() <= 0:
+            p.append(Problem(TABLES["bearer_shares"].path, f"weights of share set {name!r} sum to 0; they are normalised to shares, so at least one must be above 0"))
+        if frame["weight_unit"].nunique() > 1:
+            p.append(Problem(TABLES["bearer_shares"].path, f"share set {name!r} mixes weight units {sorted(set(frame['weight_unit']))}: one unit per set"))
+        if frame["weight_unit"].iloc[0] == "percent" and abs(frame["weight"].sum() - 100) > 1.5:
+            p.append(Problem(TABLES["bearer_shares"].path, f"percentages of share set {name!r} sum to {frame['weight'].sum():g}, not 100 (within rounding)"))
+    nested = nx.DiGraph((r["share_set"], r["bearer"]) for _, r in shares.iterrows() if r["bearer"] in share_sets)
+    if not nx.is_directed_acyclic_graph(nested):
+        p.append(Problem(TABLES["bearer_shares"].path, f"share sets refer to each other in a loop: {nx.find_cycle(nested)}"))
+    for _, row in t["unit_costs"].iterrows():
+        at = lambda col=None: _at("unit_costs", row["_row"], col)  # noqa: E731
+        if row["outcome_id"] not in outs:
+            p.append(Problem(at("outcome_id"), f"unknown outcome id {row['outcome_id']!r}"))
+        if row["component"] == TOTAL_COMPONENT and (row["bearer"] not in share_sets or (
+            nx.is_directed_acyclic_graph(nested)
+            and any(c == TOTAL_COMPONENT for _, c, _ in split_cost(row["bearer"], TOTAL_COMPONENT, shares))
+        )):
+            p.append(Problem(at("component"), "a 'total' cost must be split by a share set whose rows name each component; bearer must be such a share set"))
+        if row["bearer"] not in bearers and row["bearer"] not in share_sets:
+            p.append(Problem(at("bearer"), f"unknown bearer {row['bearer']!r}: must be a bearer id ({', '.join(sorted(bearers))}) or a share set ({', '.join(sorted(share_sets))})"))
+        if int(row["price_year"]) not in years:
+            p.append(Problem(at("price_year"), f"price year {row['price_year']} is not in unit_costs/price_index.csv, so it cannot be uplifted"))
+        if not np.isnan(row["per"]) and row["per"] <= 0:
+            p.append(Problem(at("per"), f"must be above 0 (the number of cases the value is for); found {row['per']:g}"))
+        if row["basis"] == "per_case_year" and not row["duration_years"] > 0:
+            p.append(Problem(at("duration_years"), "a per_case_year cost needs a duration above 0"))
+        rule = _interval_problem(row["value"], row["low"], row["high"])
+        if rule:
+            p.append(Problem(at("value"), rule))
+        if row["age_from"] > row["age_to"]:
+            p.append(Problem(at("age_from"), "age_from must not exceed age_to"))
+    for _, row in t["price_index"].iterrows():
+        if row["gdp_deflator"] <= 0:
+            p.append(Problem(_at("price_index", row["_row"], "gdp_deflator"), "must be above 0"))
+    for schedule, frame in t["discount_rates"].groupby("schedule"):
+        bands = [(int(a), int(b)) for a, b in zip(frame["year_from"], frame["year_to"])]
+        rule = _band_cover_problem(bands, 0, int(max(b for _, b in bands)))
+        if rule:
+            p.append(Problem(TABLES["discount_rates"].path, f"schedule {schedule!r}: {rule.replace('age bands', 'year ranges')}"))
+        for _, row in frame.iterrows():
+            if not 0 <= row["rate"] < 1:
+                p.append(Problem(_at("discount_rates", row["_row"], "rate"), f"must be a fraction in [0, 1); found {row['rate']:g}"))
+    for schedule in ("standard", "health"):
+        if schedule not in set(t["discount_rates"]["schedule"]):
+            p.append(Problem(TABLES["discount_rates"].path, f"the {schedule!r} schedule is missing"))
+    return p
+
+
+def _graph(t: dict[str, pd.DataFrame]) -> nx.DiGraph:
+    g = nx.DiGraph()
+    for _, c in t["characteristics"].iterrows():
+        g.add_node(c["characteristic_id"], kind="characteristic")
+    for _, m in t["mediators"].iterrows():
+        g.add_node(m["mediator_id"], kind="mediator")
+    for _, o in t["outcomes"].iterrows():
+        g.add_node(o["outcome_id"], kind="outcome")
+    for _, link in t["links"][t["links"]["is_default"] == "yes"].iterrows():
+        g.add_edge(link["from_id"], link["to_id"], link_id=link["link_id"], row=link["_row"])
+    return g
+
+
+def _check_graph(t: dict[str, pd.DataFrame], g: nx.DiGraph) -> list[Problem]:
+    p = []
+    try:
+        cycle = nx.find_cycle(g)
+    except nx.NetworkXNoCycle:
+        cycle = []
+    if cycle:
+        path = " -> ".join([cycle[0][0]] + [v for _, v in cycle])
+        rows = ", ".join(str(g.edges[u, v]["row"]) for u, v in cycle)
+        p.append(Problem(f"{TABLES['links'].path} rows {rows}", f"cycle in the pathway graph: {path}; pathways must run one way, characteristic -> mediator -> outcome"))
+        return p
+    for _, m in t["mediators"].iterrows():
+        ins = g.in_degree(m["mediator_id"])
+        outs_ = g.out_degree(m["mediator_id"])
+        if (ins == 0) != (outs_ == 0):
+            side = "no link into it" if ins == 0 else "no link out of it"
+            p.append(Problem(_at("mediators", m["_row"]), f"mediator {m['mediator_id']!r} has {side}: a mediator must sit between a characteristic and an outcome"))
+    outcomes = t["outcomes"].set_index("outcome_id")
+    reached = set()
+    for c in t["characteristics"]["characteristic_id"]:
+        reached |= nx.descendants(g, c)
+    rates = t["baseline_rates"]
+    costs = t["unit_costs"]
+    needs_rates = [o for o in outcomes.index if o in reached]
+    if any(outcomes.loc[o, "fatal"] == "yes" for o in needs_rates) and LIFE_TABLE_OUTCOME not in needs_rates:
+        needs_rates.append(LIFE_TABLE_OUTCOME)
+    for o in needs_rates:
+        if o not in outcomes.index:
+            p.append(Problem(TABLES["outcomes"].path, f"outcome {o!r} is missing: its baseline gives the life table for valuing deaths"))
+            continue
+        row = outcomes.loc[o]
+        r = rates[rates["outcome_id"] == o]
+        if r.empty:
+            p.append(Problem(_at("outcomes", row["_row"]), f"outcome {o!r} is reached by a link but has no baseline rate in pathways/baseline_rates.csv"))
+            continue
+        groups = list(SEXES) if (r["sex"] != "persons").any() else ["persons"]
+        if (r["sex"] != "persons").any() and (r["sex"] == "persons").any():
+            p.append(Problem(f"{TABLES['baseline_rates'].path} rows {', '.join(map(str, r['_row']))}", f"baseline rates for {o!r}: give them by sex or for persons, not both"))
+        for sex in groups:
+            rs = r[r["sex"] == sex]
+            rule = _band_cover_problem(list(zip(rs["age_from"].astype(int), rs["age_to"].astype(int))), int(row["age_from"]), int(row["age_to"]))
+            if rule:
+                p.append(Problem(f"{TABLES['baseline_rates'].path} rows {', '.join(map(str, rs['_row'])) or '(none)'}", f"baseline rates for {o!r} ({sex}): {rule}"))
+        if o not in reached:
+            continue
+        if not (costs["outcome_id"] == o).any():
+            p.append(Problem(_at("outcomes", row["_row"]), f"outcome {o!r} is reached by a link but has no unit cost in unit_costs/unit_costs.csv"))
+    for _, rate in rates[~rates["outcome_id"].isin(outcomes.index)].iterrows():
+        p.append(Problem(_at("baseline_rates", rate["_row"], "outcome_id"), f"unknown outcome id {rate['outcome_id']!r}"))
+    return p

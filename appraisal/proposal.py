@@ -1,0 +1,211 @@
+"""A development proposal: site, population, occupancy, baseline, options, settings.
+
+The models check the shape of a proposal (types, signs, required fields);
+:func:`check_proposal` checks it against the evidence library (known
+characteristics, valid ranges, age bands, price years). Both report every
+problem at once, each naming the field as a dotted path such as
+``options.strategic.pm25``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from appraisal.errors import Problem, ProposalError
+from appraisal.evidence.library import Library, load_library
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Site(_Model):
+    """Where the development is."""
+
+    name: str = Field(min_length=1, description="Name of the site or scheme.")
+    local_authority: str | None = Field(None, description="Local authority the site is in.")
+
+
+class Population(_Model):
+    """Residents at full occupancy: a total, or counts by the library's age bands.
+
+    A total is spread over England's age structure (``pathways/population.csv``).
+    """
+
+    total: float | None = Field(None, ge=0, description="All residents at full occupancy.")
+    by_age_band: dict[str, float] | None = Field(
+        None, description='Residents by age band, e.g. {"0-4": 120, ..., "90+": 10}.'
+    )
+
+    @field_validator("by_age_band")
+    @classmethod
+    def _non_negative(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        if v is not None:
+            bad = {k: x for k, x in v.items() if not (x >= 0 and math.isfinite(x))}
+            if bad:
+                raise ValueError(f"residents must be 0 or more; found {bad}")
+        return v
+
+
+class Settings(_Model):
+    """How the appraisal is run.
+
+    Years are calendar years; the appraisal's year 0 is ``start_year`` and
+    present values are discounted to it. ``price_year`` is the financial year
+    (start year, e.g. 2024 for 2024-25) in whose prices all money is shown.
+    """
+
+    start_year: int = Field(ge=1990, le=2100, description="First year of the appraisal (year 0).")
+    period_years: int = Field(ge=1, le=125, description="Number of years appraised.")
+    price_year: int = Field(description="Price base of all money, a financial year start (2024 = 2024-25).")
+    discounting: Literal["green_book", "none"] = Field(
+        "green_book",
+        description="green_book: standard schedule for financial costs, health schedule for health-valued costs.",
+    )
+    effect_lag_years: int = Field(0, ge=0, description="Years after start_year before effects begin.")
+    ramp_years: int = Field(0, ge=0, description="Years over which effects build linearly to full strength.")
+    mortality_valuation: Literal["life_years", "vpf"] = Field(
+        "life_years",
+        description="Value deaths by discounted life-years lost (QALY value) or by the value of a prevented fatality.",
+    )
+
+
+class Proposal(_Model):
+    """A development proposal to appraise.
+
+    ``baseline`` and each option map characteristic ids to values in the
+    characteristic's unit. An option that omits a characteristic keeps its
+    baseline value. ``occupancy`` maps calendar years to the share of the
+    full population in residence; a year not listed takes the latest listed
+    year before it (0 before the first).
+    """
+
+    site: Site
+    population: Population
+    occupancy: dict[int, float] = Field(description="Share of full occupancy (0-1) by year.")
+    baseline: dict[str, float]
+    options: dict[str, dict[str, float]] = Field(min_length=1)
+    settings: Settings
+
+    @field_validator("occupancy")
+    @classmethod
+    def _shares(cls, v: dict[int, float]) -> dict[int, float]:
+        bad = {y: s for y, s in v.items() if not (0 <= s <= 1)}
+        if bad:
+            raise ValueError(f"occupancy shares must be between 0 and 1; found {bad}")
+        if not v:
+            raise ValueError("give at least one year of occupancy")
+        return v
+
+
+def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
+    """Problems with a structurally valid proposal, judged against the library."""
+    p: list[Problem] = []
+    chars = library.characteristics.set_index("characteristic_id")
+    allowed = ", ".join(chars.index)
+    pop = proposal.population
+    if (pop.total is None) == (pop.by_age_band is None):
+        p.append(Problem("population", "give either total or by_age_band, not both and not neither"))
+    if pop.by_age_band is not None:
+        labels = library.band_labels
+        for band in pop.by_age_band:
+            if band not in labels:
+                p.append(Problem(f"population.by_age_band.{band}", f"unknown age band; allowed: {', '.join(labels)}"))
+        missing = [b for b in labels if b not in pop.by_age_band]
+        if missing:
+            p.append(Problem("population.by_age_band", f"missing age band(s) {', '.join(missing)}: give 0 where there are no residents"))
+
+    def check_value(place: str, cid: str, x: float) -> None:
+        if cid not in chars.index:
+            p.append(Problem(place, f"unknown characteristic {cid!r}; allowed: {allowed}"))
+            return
+        c = chars.loc[cid]
+        lo, hi = c["valid_min"], c["valid_max"]
+        if not math.isfinite(x):
+            p.append(Problem(place, f"{x!r} is not a number; {c['name']} is in {c['unit']}"))
+        elif (not math.isnan(lo) and x < lo) or (not math.isnan(hi) and x > hi):
+            rng = f"from {_fmt(lo)} to {_fmt(hi)}"
+            p.append(Problem(place, f"{x:g} is outside the valid range of {c['name']} ({rng} {c['unit']})"))
+
+    for cid, x in proposal.baseline.items():
+        check_value(f"baseline.{cid}", cid, x)
+    for name, values in proposal.options.items():
+        for cid, x in values.items():
+            check_value(f"options.{name}.{cid}", cid, x)
+            if cid in chars.index and cid not in proposal.baseline:
+                p.append(Problem(f"options.{name}.{cid}", f"missing baseline value: set baseline.{cid} so the option can be compared with it"))
+    s = proposal.settings
+    years = set(int(y) for y in library.price_index["year"])
+    if s.price_year not in years:
+        p.append(Problem("settings.price_year", f"{s.price_year} is not in the price index; allowed: {min(years)} to {max(years)}"))
+    last = s.start_year + s.period_years - 1
+    outside = [y for y in proposal.occupancy if not s.start_year <= y <= last]
+    if outside:
+        p.append(Problem("occupancy", f"year(s) {', '.join(map(str, sorted(outside)))} fall outside the appraisal period {s.start_year}-{last}"))
+    return p
+
+
+def _fmt(x: float) -> str:
+    return "no limit" if math.isnan(x) else f"{x:g}"
+
+
+def _pydantic_problems(exc: ValidationError) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        place = ".".join(str(part) for part in err["loc"]) or "proposal"
+        found = err.get("input")
+        msg = err["msg"]
+        if err["type"] == "missing":
+            msg = "is required"
+        elif err["type"] == "extra_forbidden":
+            msg = "is not a field of a proposal here; check the spelling"
+        elif not isinstance(found, dict):
+            msg = f"{msg}; found {found!r}"
+        out.append(Problem(place, msg))
+    return out
+
+
+def make_proposal(data: dict, library: Library | None = None, what: str = "The proposal") -> Proposal:
+    """Build and check a proposal from plain data (as read from YAML or Excel).
+
+    Raises
+    ------
+    ProposalError
+        With every problem found.
+    """
+    if not isinstance(data, dict):
+        raise ProposalError(what, [Problem("proposal", "must be a mapping of site, population, occupancy, baseline, options, settings")])
+    try:
+        proposal = Proposal.model_validate(data)
+    except ValidationError as exc:
+        raise ProposalError(what, _pydantic_problems(exc)) from None
+    problems = check_proposal(proposal, library or load_library())
+    if problems:
+        raise ProposalError(what, problems)
+    return proposal
+
+
+def load_proposal(path: str | Path, library: Library | None = None) -> Proposal:
+    """Read a proposal from a YAML file and check it against the library.
+
+    Raises
+    ------
+    ProposalError
+        If the file cannot be read or the proposal has problems (all of them listed).
+    """
+    path = Path(path)
+    what = f"Proposal {path}"
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise ProposalError(what, [Problem(str(path), "a proposal must be a .yaml or .yml file")])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProposalError(what, [Problem(str(path), "file not found")]) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ProposalError(what, [Problem(str(path), f"is not valid YAML: {exc}")]) from None
+    return make_proposal(data, library, what)

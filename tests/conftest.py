@@ -1,0 +1,130 @@
+"""Shared fixtures: the shipped library, and a tiny hand-checkable library written for tests.
+
+The tiny library's numbers are test inputs chosen to make hand-worked answers
+easy; they are not evidence and live only in the temporary folders tests make.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from appraisal import load_library, make_proposal
+from appraisal.evidence.library import bundled_root
+from appraisal.evidence.tables import TABLES
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "riverside.yaml"
+
+
+@pytest.fixture(scope="session")
+def library():
+    return load_library()
+
+
+@pytest.fixture()
+def library_copy(tmp_path):
+    """A writable copy of the shipped library."""
+    root = bundled_root()
+    for folder in ("pathways", "unit_costs"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    return tmp_path
+
+
+def read_rows(root: Path, table: str) -> list[dict]:
+    with open(root / TABLES[table].path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_rows(root: Path, table: str, rows: list[dict], columns: list[str] | None = None) -> None:
+    cols = columns or [c.name for c in TABLES[table].columns]
+    path = root / TABLES[table].path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({c: r.get(c, "") for c in cols})
+
+
+PROV = {"source": "t", "locator": "test", "verified_in": "primary"}
+
+
+def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) -> Path:
+    """A small library for hand-worked tests, written into ``root``.
+
+    Population: 500 males and 500 females at every single year of age 0..99 (100,000 people).
+    Outcome ``o`` (incidence, ages 0-120) has baseline rate 10 per 1,000 a year at every age;
+    outcome ``death`` (fatal) has q = 0.01 at every age. Unit costs: ``o`` costs £1,000 per
+    case to the NHS (price year 2020); ``death`` costs £50,000 per life-year lost to households.
+    Price index: 2020 = 80, 2024 = 100. Discounting: standard 3.5% (years 0-30) then 3.0%;
+    health 1.5% (years 0-30) then 1.29%.
+    """
+    write_rows(root, "pathway_sources", [{"source_id": "t", "authors": "Test", "year": "2024", "title": "test fixture", "journal_or_publisher": "tests", "url": "https://example.org"}])
+    write_rows(root, "cost_sources", [])
+    chars = [
+        {"characteristic_id": "x", "name": "Exposure x", "group": "natural_environment", "metric": "x", "unit": "u", "valid_min": "0", "how_to_measure": "test", **PROV},
+        {"characteristic_id": "share", "name": "Share exposed", "group": "housing_indoor", "metric": "s", "unit": "share (0-1)", "valid_min": "0", "valid_max": "1", "how_to_measure": "test", **PROV},
+        {"characteristic_id": "walk", "name": "Walking", "group": "transport", "metric": "w", "unit": "minutes/week", "valid_min": "0", "how_to_measure": "test", **PROV},
+        *extra_chars,
+    ]
+    write_rows(root, "characteristics", chars)
+    write_rows(root, "mediators", [{"mediator_id": "pa", "name": "Activity", "unit": "MET-h/week", "description": "test", **PROV}])
+    write_rows(root, "outcomes", [
+        {"outcome_id": "o", "name": "Outcome o", "kind": "incidence", "fatal": "no", "age_from": "0", "age_to": "120", **PROV},
+        {"outcome_id": "death", "name": "Death", "kind": "death", "fatal": "yes", "age_from": "0", "age_to": "120", **PROV},
+    ])
+    base = {"age_from": "18", "age_to": "120", "is_default": "yes", "threshold": "", "low": "", "high": "", **PROV}
+    write_rows(root, "links", [{**base, **link} for link in links])
+    write_rows(root, "baseline_rates", [
+        {"outcome_id": "o", "age_from": "0", "age_to": "120", "sex": "persons", "value": "10", "per": "1000", "year": "2024", "geography": "test", **PROV},
+        {"outcome_id": "all_cause_mortality", "age_from": "0", "age_to": "120", "sex": "persons", "value": "1", "per": "100", "year": "2024", "geography": "test", **PROV},
+        {"outcome_id": "death", "age_from": "0", "age_to": "120", "sex": "persons", "value": "1", "per": "100", "year": "2024", "geography": "test", **PROV},
+    ])
+    write_rows(root, "outcomes", [
+        {"outcome_id": "o", "name": "Outcome o", "kind": "incidence", "fatal": "no", "age_from": "0", "age_to": "120", **PROV},
+        {"outcome_id": "death", "name": "Death", "kind": "death", "fatal": "yes", "age_from": "0", "age_to": "120", **PROV},
+        {"outcome_id": "all_cause_mortality", "name": "Life table", "kind": "death", "fatal": "yes", "age_from": "0", "age_to": "120", **PROV},
+    ])
+    write_rows(root, "population", [
+        {"age_from": str(a), "age_to": str(a), "sex": s, "persons": "500", "year": "2024", "geography": "test", **PROV}
+        for a in range(100) for s in ("male", "female")
+    ])
+    write_rows(root, "life_expectancy", [])
+    cost = {"duration_years": "", "delay_years": "", "per": "", "low": "", "high": "", "age_from": "0", "age_to": "120", **PROV}
+    write_rows(root, "unit_costs", [
+        {**cost, "cost_id": "o_nhs", "outcome_id": "o", "component": "healthcare", "bearer": "nhs", "basis": "per_case", "value": "1000", "price_year": "2020"},
+        {**cost, "cost_id": "d_ly", "outcome_id": "death", "component": "mortality", "bearer": "households", "basis": "per_life_year_lost", "value": "50000", "price_year": "2024"},
+    ])
+    write_rows(root, "bearers", [
+        {"bearer_id": "nhs", "name": "NHS", "definition": "test", **PROV},
+        {"bearer_id": "households", "name": "Households", "definition": "test", **PROV},
+        {"bearer_id": "employers", "name": "Employers", "definition": "test", **PROV},
+    ])
+    write_rows(root, "bearer_shares", [])
+    write_rows(root, "discount_rates", [
+        {"schedule": "standard", "year_from": "0", "year_to": "30", "rate": "0.035", **PROV},
+        {"schedule": "standard", "year_from": "31", "year_to": "75", "rate": "0.03", **PROV},
+        {"schedule": "health", "year_from": "0", "year_to": "30", "rate": "0.015", **PROV},
+        {"schedule": "health", "year_from": "31", "year_to": "75", "rate": "0.0129", **PROV},
+    ])
+    write_rows(root, "price_index", [
+        {"year": "2020", "gdp_deflator": "80", "base_year": "2024", "vintage": "test", **PROV},
+        {"year": "2024", "gdp_deflator": "100", "base_year": "2024", "vintage": "test", **PROV},
+    ])
+    return root
+
+
+def tiny_proposal(library, baseline: dict, options: dict, **settings):
+    data = {
+        "site": {"name": "Test site"},
+        "population": {"total": 100_000},
+        "occupancy": {2030: 1.0},
+        "baseline": baseline,
+        "options": options,
+        "settings": {"start_year": 2030, "period_years": 1, "price_year": 2024, **settings},
+    }
+    return make_proposal(data, library)

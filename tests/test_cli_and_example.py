@@ -1,0 +1,83 @@
+"""The commands a user runs, and the bundled example's outputs."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from appraisal import appraise, load_proposal
+from appraisal.cli import main
+from conftest import EXAMPLE
+
+
+def test_run_writes_tables_and_prints_the_summary(tmp_path, capsys):
+    assert main(["run", str(EXAMPLE), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Present value of the change in cost" in out and "NHS" in out
+    for name in ("summary", "cost_landing", "by_pathway", "cases", "evidence"):
+        assert (tmp_path / f"{name}.csv").is_file()
+    doc = json.loads((tmp_path / "result.json").read_text())
+    assert set(doc["tables"]) >= {"summary", "cost_landing", "by_pathway", "cases"}
+
+
+def test_a_broken_proposal_gets_one_message_per_problem_and_no_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.read_text().replace("damp_mould: 0.01", "damp_mould: lots").replace("pm25: 9.5", "pm25: -3"))
+    run = subprocess.run([sys.executable, "-m", "appraisal.cli", "run", str(bad), "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert "options.ambitious.damp_mould" in run.stderr and "'lots'" in run.stderr
+    # The library checks run only once the shape is right; both problems of shape show at once.
+    good_shape = tmp_path / "range.yaml"
+    good_shape.write_text(EXAMPLE.read_text().replace("pm25: 9.5", "pm25: -3").replace("damp_mould: 0.01", "damp_mould: 1.5"))
+    run = subprocess.run([sys.executable, "-m", "appraisal.cli", "run", str(good_shape), "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "baseline.pm25: -3 is outside the valid range" in run.stderr
+    assert "options.ambitious.damp_mould: 1.5 is outside the valid range" in run.stderr
+
+
+def test_library_check_and_show(capsys):
+    assert main(["library", "check"]) == 0
+    assert "passed every check" in capsys.readouterr().out
+    assert main(["library", "show"]) == 0
+    shown = capsys.readouterr().out
+    assert "-> physical_activity (mediator)" in shown and "Costs of each outcome reached" in shown
+
+
+def test_library_check_fails_on_a_broken_library(library_copy, capsys):
+    (library_copy / "pathways" / "links.csv").write_text("link_id\nx\n")
+    assert main(["--library", str(library_copy), "library", "check"]) == 2
+    assert "pathways/links.csv: missing column(s)" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def result(library):
+    return appraise(load_proposal(EXAMPLE, library), library)
+
+
+def test_example_lands_costs_on_at_least_five_bearers(result):
+    pv = result.cost_landing().groupby("bearer")["present_value_gbp"].apply(lambda s: s.abs().sum())
+    assert (pv > 0).sum() >= 5, pv
+
+
+def test_every_number_in_the_cost_landing_traces_to_sourced_library_rows(result, library):
+    evidence = result.evidence()
+    assert set(result.cost_rows.table["cost_id"]) <= set(evidence["id"])
+    links_used = set(result.pathways["first_link"]) | set(result.pathways["outcome_link"])
+    assert links_used <= set(evidence["id"])
+    assert evidence["citation"].str.len().gt(20).all()
+    assert evidence["locator"].str.strip().ne("").all()
+    # Each cost row's bearer split, its baseline rate and its price year are library rows too.
+    for _, row in result.cost_rows.table.iterrows():
+        assert row["price_year"] in set(library.price_index["year"])
+        assert (library.baseline_rates["outcome_id"] == row["outcome_id"]).any()
+
+
+def test_summary_signs_and_benefit(result):
+    summary = result.summary()
+    assert (summary["benefit_gbp"] == -summary["present_value_gbp"]).all()
+    totals = summary[summary["bearer"] == "total"].set_index("option")["present_value_gbp"]
+    # The example's options all reduce ill health, so each is a net saving, larger the more ambitious.
+    assert totals["ambitious"] < totals["strategic"] < totals["minimum"] < 0

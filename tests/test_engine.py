@@ -1,0 +1,110 @@
+"""The comparative risk assessment, checked by hand on a tiny library."""
+
+import math
+
+import numpy as np
+import pytest
+
+from appraisal import appraise, load_library
+from appraisal import costing
+from conftest import tiny_library, tiny_proposal
+
+ALL_AGES = {"age_from": "0", "age_to": "120"}
+LOG_X = {"link_id": "x_o", "from_id": "x", "to_id": "o", "form": "log_linear", "measure": "RR", "central": "2", "increment": "1", "exposure_unit": "u", **ALL_AGES}
+
+
+def total(result, bearer=None):
+    cl = result.cost_landing()
+    if bearer:
+        cl = cl[cl["bearer"] == bearer]
+    return cl.groupby("option")["present_value_gbp"].sum()
+
+
+def test_log_linear_link_gives_hand_worked_cases_and_costs(tmp_path):
+    lib = load_library(tiny_library(tmp_path, [LOG_X]))
+    result = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}), lib)
+    # 100,000 people x 10 per 1,000 = 1,000 baseline cases a year; RR 2 doubles them.
+    cases = result.cases()
+    assert cases["change_in_cases"].sum() == pytest.approx(1000.0)
+    # £1,000 a case at 2020 prices, uplifted by 100/80 to 2024 prices, in year 0 (not discounted).
+    assert total(result, "nhs")["up"] == pytest.approx(1000 * 1000 * 100 / 80)
+
+
+def test_mediated_link_chains_through_the_mediator(tmp_path):
+    links = [
+        {"link_id": "walk_pa", "from_id": "walk", "to_id": "pa", "form": "linear", "measure": "slope", "central": "4", "increment": "60", "exposure_unit": "minutes/week", **ALL_AGES},
+        {"link_id": "pa_o", "from_id": "pa", "to_id": "o", "form": "log_linear", "measure": "RR", "central": "0.5", "increment": "8", "exposure_unit": "MET-h/week", **ALL_AGES},
+    ]
+    lib = load_library(tiny_library(tmp_path, links))
+    result = appraise(tiny_proposal(lib, {"walk": 0.0}, {"more": {"walk": 120.0}}), lib)
+    # 120 more minutes -> 8 more MET-h/week -> RR 0.5 -> 500 fewer of 1,000 cases.
+    assert result.cases()["change_in_cases"].sum() == pytest.approx(-500.0)
+    path = result.by_pathway()
+    assert path.loc[0, "mediator"] == "pa" and path.loc[0, "change_in_cases"] == pytest.approx(-500.0)
+
+
+def test_overlap_group_counts_only_the_larger_effect(tmp_path):
+    share = {"link_id": "s_o", "from_id": "share", "to_id": "o", "form": "proportion_exposed", "measure": "RR", "central": "3", "increment": "1", "exposure_unit": "share (0-1)", **ALL_AGES}
+    apart = load_library(tiny_library(tmp_path / "apart", [LOG_X, share]))
+    together = load_library(tiny_library(tmp_path / "together", [{**LOG_X, "overlap_group": "g"}, {**share, "overlap_group": "g"}]))
+    baseline, options = {"x": 0.0, "share": 0.0}, {"both": {"x": 1.0, "share": 1.0}}
+    # Apart the ratios multiply: 2 x 3 = 6, so 5,000 more cases; together only the larger (3) counts.
+    assert appraise(tiny_proposal(apart, baseline, options), apart).cases()["change_in_cases"].sum() == pytest.approx(5000.0)
+    overlap = appraise(tiny_proposal(together, baseline, options), together)
+    assert overlap.cases()["change_in_cases"].sum() == pytest.approx(2000.0)
+    by_path = overlap.by_pathway().set_index("characteristic")["change_in_cases"]
+    assert by_path["x"] == 0.0 and by_path["share"] == pytest.approx(2000.0)
+
+
+def test_link_age_range_limits_its_effect(tmp_path):
+    lib = load_library(tiny_library(tmp_path, [{**LOG_X, "age_from": "0", "age_to": "49"}]))
+    result = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}), lib)
+    # Half the population (ages 0-49 of 0-99) doubles its cases.
+    assert result.cases()["change_in_cases"].sum() == pytest.approx(500.0)
+
+
+def test_deaths_are_valued_by_discounted_life_years(tmp_path):
+    link = {**LOG_X, "link_id": "x_d", "to_id": "death"}
+    lib = load_library(tiny_library(tmp_path, [link]))
+    result = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}), lib)
+    cases = result.cases()
+    assert cases["change_in_deaths"].sum() == pytest.approx(1000.0)
+    by_band = cases.groupby("age_band")[["change_in_deaths", "change_in_life_years"]].sum()
+    per_death = by_band["change_in_life_years"] / by_band["change_in_deaths"]
+    expected = (by_band["change_in_deaths"] * costing.annuity_factor(per_death.to_numpy(), 0.015) * 50_000).sum()
+    assert total(result, "households")["up"] == pytest.approx(expected)
+
+
+def test_occupancy_and_ramp_in_shape_the_years(tmp_path):
+    lib = load_library(tiny_library(tmp_path, [LOG_X]))
+    data_options = {"up": {"x": 1.0}}
+    proposal = tiny_proposal(lib, {"x": 0.0}, data_options, period_years=4, ramp_years=2, effect_lag_years=1)
+    proposal = proposal.model_copy(update={"occupancy": {2030: 0.5, 2032: 1.0}})
+    years = appraise(proposal, lib).cases().groupby("year")["change_in_cases"].sum()
+    # occupancy 0.5, 0.5, 1, 1; ramp 0, 0.5, 1, 1 -> 0, 250, 1000, 1000
+    assert years.tolist() == pytest.approx([0.0, 250.0, 1000.0, 1000.0])
+
+
+def test_costs_are_discounted_with_the_standard_schedule(tmp_path):
+    lib = load_library(tiny_library(tmp_path, [LOG_X]))
+    result = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, period_years=40), lib)
+    cl = result.cost_landing()
+    year_cost = 1000 * 1000 * 100 / 80
+    v = np.concatenate([1.035 ** -np.arange(31), 1.035**-30 * 1.03 ** -np.arange(1, 10)])
+    assert cl["present_value_gbp"].sum() == pytest.approx(year_cost * v.sum())
+    assert cl["change_gbp"].sum() == pytest.approx(year_cost * 40)
+
+
+def test_vpf_switch_values_deaths_per_death(tmp_path):
+    root = tiny_library(tmp_path, [{**LOG_X, "link_id": "x_d", "to_id": "death"}])
+    import csv
+    path = root / "unit_costs" / "unit_costs.csv"
+    rows = list(csv.DictReader(open(path)))
+    rows.append({**rows[1], "cost_id": "d_vpf", "basis": "per_death", "value": "2000000"})
+    with open(path, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader(); w.writerows(rows)
+    lib = load_library(root)
+    vpf = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, mortality_valuation="vpf"), lib)
+    assert total(vpf, "households")["up"] == pytest.approx(1000 * 2_000_000)
+    assert math.isclose(vpf.cases()["change_in_deaths"].sum(), 1000.0)

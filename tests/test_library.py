@@ -1,0 +1,115 @@
+"""The shipped library passes every check; each kind of corruption is refused with file, row and rule."""
+
+import pytest
+
+from appraisal import LibraryError, load_library
+from conftest import read_rows, write_rows
+
+
+def test_shipped_library_passes_and_meets_the_foundation_counts(library):
+    chars = library.characteristics
+    assert len(chars) >= 8
+    assert len(library.links) >= 12
+    # Every outcome a link reaches has baseline rates and unit costs (the loader refuses otherwise).
+    assert set(library.reached_outcomes()) <= set(library.unit_costs["outcome_id"])
+    assert set(library.reached_outcomes()) <= set(library.baseline_rates["outcome_id"])
+
+
+def test_every_evidence_row_has_source_locator_and_verified_in(library):
+    for name in ("characteristics", "mediators", "outcomes", "links", "baseline_rates", "population", "unit_costs", "bearer_shares", "discount_rates", "price_index", "bearers"):
+        frame = getattr(library, name)
+        for col in ("source", "locator", "verified_in"):
+            assert (frame[col].astype(str).str.strip() != "").all(), (name, col)
+
+
+def broken(root, problem_text, *places):
+    with pytest.raises(LibraryError) as info:
+        load_library(root)
+    report = str(info.value)
+    assert problem_text in report, report
+    for place in places:
+        assert place in report, report
+    return report
+
+
+def edit(root, table, row_index, **changes):
+    rows = read_rows(root, table)
+    rows[row_index].update(changes)
+    write_rows(root, table, rows)
+    return row_index + 2  # spreadsheet row
+
+
+def test_cycle_in_the_graph(library_copy):
+    rows = read_rows(library_copy, "links")
+    walk = next(r for r in rows if r["from_id"] == "walking_minutes")
+    # physical_activity -> walking_minutes would close a loop walking -> activity -> walking.
+    rows.append({**walk, "link_id": "loop", "from_id": "physical_activity", "to_id": "walking_minutes", "exposure_unit": "MET-h/week"})
+    write_rows(library_copy, "links", rows)
+    broken(library_copy, "unknown id 'walking_minutes'", "pathways/links.csv row")
+    # A cycle between mediators: add a second mediator and link them both ways.
+    meds = read_rows(library_copy, "mediators")
+    meds.append({**meds[0], "mediator_id": "m2"})
+    write_rows(library_copy, "mediators", meds)
+    rows[-1] = {**walk, "link_id": "pa_m2", "from_id": "physical_activity", "to_id": "m2", "exposure_unit": "MET-h/week"}
+    rows.append({**walk, "link_id": "m2_pa", "from_id": "m2", "to_id": "physical_activity", "exposure_unit": "MET-h/week"})
+    write_rows(library_copy, "links", rows)
+    broken(library_copy, "cycle in the pathway graph", "pathways/links.csv rows")
+
+
+def test_duplicate_id(library_copy):
+    rows = read_rows(library_copy, "links")
+    rows.append(dict(rows[0]))
+    write_rows(library_copy, "links", rows)
+    broken(library_copy, f"duplicate id {rows[0]['link_id']!r}", f"pathways/links.csv row {len(rows) + 1}, column link_id")
+
+
+def test_unknown_id(library_copy):
+    row = edit(library_copy, "links", 0, to_id="no_such_outcome")
+    broken(library_copy, "unknown id 'no_such_outcome'", f"pathways/links.csv row {row}, column to_id")
+
+
+def test_unit_mismatch_between_characteristic_and_link(library_copy):
+    row = edit(library_copy, "links", 0, exposure_unit="mg/m3")
+    broken(library_copy, "unit mismatch", f"pathways/links.csv row {row}, column exposure_unit")
+
+
+def test_interval_that_does_not_contain_the_central_value(library_copy):
+    row = edit(library_copy, "links", 0, central="1.5")
+    broken(library_copy, "does not contain the central value 1.5", f"pathways/links.csv row {row}, column central")
+
+
+def test_outcome_reached_without_baseline_rate(library_copy):
+    rows = [r for r in read_rows(library_copy, "baseline_rates") if r["outcome_id"] != "stroke_incidence"]
+    write_rows(library_copy, "baseline_rates", rows)
+    broken(library_copy, "'stroke_incidence' is reached by a link but has no baseline rate", "pathways/outcomes.csv row")
+
+
+def test_outcome_reached_without_unit_cost(library_copy):
+    rows = [r for r in read_rows(library_copy, "unit_costs") if r["outcome_id"] != "type2_diabetes_incidence"]
+    write_rows(library_copy, "unit_costs", rows)
+    broken(library_copy, "'type2_diabetes_incidence' is reached by a link but has no unit cost", "pathways/outcomes.csv row")
+
+
+def test_source_id_that_does_not_resolve(library_copy):
+    row = edit(library_copy, "unit_costs", 0, source="nobody_2099")
+    broken(library_copy, "source id 'nobody_2099' does not resolve", f"unit_costs/unit_costs.csv row {row}, column source")
+
+
+def test_every_problem_is_reported_at_once(library_copy):
+    edit(library_copy, "links", 0, central="not a number")
+    edit(library_copy, "unit_costs", 0, price_year="")
+    report = broken(library_copy, "must be a number, found 'not a number'")
+    assert "unit_costs/unit_costs.csv row 2, column price_year: must not be blank" in report
+
+
+def test_shares_that_do_not_add_up_and_missing_price_years(library_copy):
+    rows = read_rows(library_copy, "bearer_shares")
+    i = next(i for i, r in enumerate(rows) if r["weight_unit"] == "percent")
+    rows[i]["weight"] = str(float(rows[i]["weight"]) + 20)
+    write_rows(library_copy, "bearer_shares", rows)
+    broken(library_copy, "not 100 (within rounding)", "unit_costs/bearer_shares.csv")
+    library_copy2 = library_copy
+    rows[i]["weight"] = str(float(rows[i]["weight"]) - 20)
+    write_rows(library_copy2, "bearer_shares", rows)
+    row = edit(library_copy2, "unit_costs", 0, price_year="1990")
+    broken(library_copy2, "price year 1990 is not in unit_costs/price_index.csv", f"unit_costs/unit_costs.csv row {row}, column price_year")

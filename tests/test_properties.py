@@ -1,0 +1,66 @@
+"""Invariants of the engine on the shipped library and example (property tests)."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from appraisal import appraise, load_proposal, make_proposal
+from conftest import EXAMPLE
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(scope="module")
+def example(library):
+    return load_proposal(EXAMPLE, library)
+
+
+def with_options(proposal, library, options, population=None):
+    data = proposal.model_dump()
+    data["options"] = options
+    if population is not None:
+        data["population"] = {"total": population}
+    return make_proposal(data, library)
+
+
+def option_values(library):
+    chars = library.characteristics.set_index("characteristic_id")
+    strategies = {}
+    for cid, c in chars.iterrows():
+        lo = 0.0 if np.isnan(c["valid_min"]) else c["valid_min"]
+        hi = lo + 100 if np.isnan(c["valid_max"]) else c["valid_max"]
+        strategies[cid] = st.floats(lo, hi, allow_nan=False)
+    return st.fixed_dictionaries({}, optional=strategies)
+
+
+def test_an_option_identical_to_the_baseline_changes_nothing(library, example):
+    same = with_options(example, library, {"same": dict(example.baseline)})
+    result = appraise(same, library)
+    assert (result.cases()[["change_in_cases", "change_in_deaths", "change_in_life_years"]] == 0).all().all()
+    assert (result.cost_landing()[["change_gbp", "present_value_gbp"]] == 0).all().all()
+    assert (result.by_pathway()[["change_in_cases", "present_value_gbp"]] == 0).all().all()
+
+
+@SETTINGS
+@given(data=st.data())
+def test_doubling_the_population_doubles_cases_and_costs(library, example, data):
+    values = data.draw(option_values(library))
+    one = appraise(with_options(example, library, {"o": values}, population=1000), library)
+    two = appraise(with_options(example, library, {"o": values}, population=2000), library)
+    assert np.allclose(two.cases()["change_in_cases"], 2 * one.cases()["change_in_cases"], rtol=1e-12, atol=1e-12)
+    assert np.allclose(two.cost_landing()["present_value_gbp"], 2 * one.cost_landing()["present_value_gbp"], rtol=1e-12, atol=1e-9)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_costs_split_across_bearers_sum_to_the_total(library, example, data):
+    values = data.draw(option_values(library))
+    result = appraise(with_options(example, library, {"o": values}), library)
+    by_row = result._cost_by_row_year().sum(axis=(1, 2, 3))  # every unit cost, before the bearer split
+    landed = result.cost_landing().groupby("option")["change_gbp"].sum()
+    assert landed["o"] == pytest.approx(by_row[0], rel=1e-9, abs=1e-6)
+    summary = result.summary().set_index("bearer")
+    assert summary.loc["total", "present_value_gbp"] == pytest.approx(summary.drop("total")["present_value_gbp"].sum(), rel=1e-9, abs=1e-6)
+    # By pathway shares the same total present value.
+    assert result.by_pathway()["present_value_gbp"].sum() == pytest.approx(summary.loc["total", "present_value_gbp"], rel=1e-9, abs=1e-6)

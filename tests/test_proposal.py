@@ -1,0 +1,66 @@
+"""Proposals: every problem at once, each naming the field, the value and what is allowed."""
+
+import pytest
+
+from appraisal import ProposalError, load_proposal, make_proposal
+from conftest import EXAMPLE
+
+
+def example_data(library):
+    return load_proposal(EXAMPLE, library).model_dump()
+
+
+def test_example_loads(library):
+    proposal = load_proposal(EXAMPLE, library)
+    assert set(proposal.options) == {"minimum", "strategic", "ambitious"}
+
+
+def test_all_problems_are_reported_together(library):
+    data = example_data(library)
+    data["options"]["strategic"]["pm_25"] = 9.0            # unknown characteristic
+    data["options"]["ambitious"]["damp_mould"] = 1.4       # outside 0-1
+    del data["baseline"]["cycling_minutes"]                 # option given, baseline missing
+    data["population"] = {"total": -10}                      # negative population
+    with pytest.raises(ProposalError) as info:
+        make_proposal(data, library)
+    places = {p.place: p.message for p in info.value.problems}
+    assert "population.total" in places and "-10" in places["population.total"]
+    # Structural problems stop before library checks; fix the population and look again.
+    data["population"] = {"total": 2000}
+    with pytest.raises(ProposalError) as info:
+        make_proposal(data, library)
+    places = {p.place: p.message for p in info.value.problems}
+    assert "unknown characteristic 'pm_25'" in places["options.strategic.pm_25"]
+    assert "1.4 is outside the valid range" in places["options.ambitious.damp_mould"]
+    assert "from 0 to 1 share (0-1)" in places["options.ambitious.damp_mould"]
+    assert "missing baseline value" in places["options.strategic.cycling_minutes"]
+    assert len(info.value.problems) >= 4
+
+
+def test_age_bands_and_settings_are_checked(library):
+    data = example_data(library)
+    data["population"] = {"by_age_band": {"0-4": 100, "5-11": 50}}
+    data["settings"]["price_year"] = 1900
+    data["occupancy"] = {2200: 1.0}
+    with pytest.raises(ProposalError) as info:
+        make_proposal(data, library)
+    report = str(info.value)
+    assert "population.by_age_band.5-11: unknown age band" in report
+    assert "missing age band(s)" in report
+    assert "settings.price_year: 1900 is not in the price index" in report
+    assert "occupancy: year(s) 2200 fall outside the appraisal period" in report
+
+
+def test_unreadable_files_get_a_plain_message(tmp_path, library):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("site: [unclosed\n")
+    with pytest.raises(ProposalError, match="is not valid YAML"):
+        load_proposal(bad, library)
+    with pytest.raises(ProposalError, match="file not found"):
+        load_proposal(tmp_path / "missing.yaml", library)
+    with pytest.raises(ProposalError, match="must be a .yaml or .yml file"):
+        load_proposal(tmp_path / "proposal.csv", library)
+    text = tmp_path / "text.yaml"
+    text.write_text("just a sentence\n")
+    with pytest.raises(ProposalError, match="must be a mapping"):
+        load_proposal(text, library)

@@ -1,0 +1,49 @@
+"""Hand-worked numbers for each functional form."""
+
+import math
+
+import numpy as np
+import pytest
+
+from appraisal import risk
+
+
+def test_log_linear_scales_the_log_ratio_by_exposure_change():
+    # RR 1.08 per 10 ug/m3, exposure up 5: RR = 1.08 ** 0.5 = 1.0392305
+    assert math.exp(risk.log_linear(1.08, 10.0, 5.0)) == pytest.approx(1.0392305, abs=1e-7)
+    assert risk.log_linear(1.08, 10.0, 0.0) == 0.0
+    # A fall in exposure is the reciprocal effect.
+    assert math.exp(risk.log_linear(1.08, 10.0, -10.0)) == pytest.approx(1 / 1.08)
+
+
+def test_threshold_log_linear_counts_only_exposure_above_the_threshold():
+    # RR 1.1 per 1 unit above 20; from 19 to 22 only 2 units are above: RR = 1.1 ** 2 = 1.21
+    assert math.exp(risk.threshold_log_linear(1.1, 1.0, 20.0, 19.0, 22.0)) == pytest.approx(1.21)
+    # Entirely below the threshold: no effect.
+    assert risk.threshold_log_linear(1.1, 1.0, 20.0, 10.0, 15.0) == 0.0
+
+
+def test_proportion_exposed_gives_one_minus_the_potential_impact_fraction():
+    # RR 2, exposed share falls from 0.5 to 0.25: (1 + 0.25) / (1 + 0.5) = 0.8333...
+    ratio = math.exp(risk.proportion_exposed(2.0, 0.5, 0.25))
+    assert ratio == pytest.approx(1.25 / 1.5)
+    pif = (0.5 - 0.25) * (2 - 1) / (1 + 0.5 * (2 - 1))
+    assert ratio == pytest.approx(1 - pif)
+
+
+def test_linear_slope_for_a_mediator():
+    # 4 MET-h/week per 60 minutes/week; 30 more minutes gives 2 MET-h/week
+    assert risk.linear(4.0, 60.0, 30.0) == pytest.approx(2.0)
+
+
+def test_change_factor_shares_out_a_combined_change_exactly():
+    s = np.array([-0.3, 0.0, 1e-14, 0.2])
+    f = risk.change_factor(s)
+    assert np.allclose(s * f, np.expm1(s))
+    assert f[1] == 1.0
+
+
+def test_forms_broadcast_over_options():
+    out = risk.log_linear(np.array([1.08, 1.02]), np.array([10.0, 10.0]), np.array([[1.0, 2.0], [3.0, 4.0]]))
+    assert out.shape == (2, 2)
+    assert out[1, 0] == pytest.approx(3 * math.log(1.08) / 10)
