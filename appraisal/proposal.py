@@ -106,8 +106,8 @@ class Proposal(_Model):
 def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
     """Problems with a structurally valid proposal, judged against the library."""
     p: list[Problem] = []
-    chars = library.characteristics.set_index("characteristic_id")
-    allowed = ", ".join(chars.index)
+    chars = {c["characteristic_id"]: c for c in library.characteristics.to_dict("records")}
+    allowed = ", ".join(chars)
     pop = proposal.population
     if (pop.total is None) == (pop.by_age_band is None):
         p.append(Problem("population", "give either total or by_age_band, not both and not neither"))
@@ -121,10 +121,10 @@ def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
             p.append(Problem("population.by_age_band", f"missing age band(s) {', '.join(missing)}: give 0 where there are no residents"))
 
     def check_value(place: str, cid: str, x: float) -> None:
-        if cid not in chars.index:
+        if cid not in chars:
             p.append(Problem(place, f"unknown characteristic {cid!r}; allowed: {allowed}"))
             return
-        c = chars.loc[cid]
+        c = chars[cid]
         lo, hi = c["valid_min"], c["valid_max"]
         if not math.isfinite(x):
             p.append(Problem(place, f"{x!r} is not a number; {c['name']} is in {c['unit']}"))
@@ -137,7 +137,7 @@ def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
     for name, values in proposal.options.items():
         for cid, x in values.items():
             check_value(f"options.{name}.{cid}", cid, x)
-            if cid in chars.index and cid not in proposal.baseline:
+            if cid in chars and cid not in proposal.baseline:
                 p.append(Problem(f"options.{name}.{cid}", f"missing baseline value: set baseline.{cid} so the option can be compared with it"))
     s = proposal.settings
     years = set(int(y) for y in library.price_index["year"])
