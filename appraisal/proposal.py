@@ -106,8 +106,6 @@ class Proposal(_Model):
 def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
     """Problems with a structurally valid proposal, judged against the library."""
     p: list[Problem] = []
-    chars = {c["characteristic_id"]: c for c in library.characteristics.to_dict("records")}
-    allowed = ", ".join(chars)
     pop = proposal.population
     if (pop.total is None) == (pop.by_age_band is None):
         p.append(Problem("population", "give either total or by_age_band, not both and not neither"))
@@ -120,25 +118,7 @@ def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
         if missing:
             p.append(Problem("population.by_age_band", f"missing age band(s) {', '.join(missing)}: give 0 where there are no residents"))
 
-    def check_value(place: str, cid: str, x: float) -> None:
-        if cid not in chars:
-            p.append(Problem(place, f"unknown characteristic {cid!r}; allowed: {allowed}"))
-            return
-        c = chars[cid]
-        lo, hi = c["valid_min"], c["valid_max"]
-        if not math.isfinite(x):
-            p.append(Problem(place, f"{x!r} is not a number; {c['name']} is in {c['unit']}"))
-        elif (not math.isnan(lo) and x < lo) or (not math.isnan(hi) and x > hi):
-            rng = f"from {_fmt(lo)} to {_fmt(hi)}"
-            p.append(Problem(place, f"{x:g} is outside the valid range of {c['name']} ({rng} {c['unit']})"))
-
-    for cid, x in proposal.baseline.items():
-        check_value(f"baseline.{cid}", cid, x)
-    for name, values in proposal.options.items():
-        for cid, x in values.items():
-            check_value(f"options.{name}.{cid}", cid, x)
-            if cid in chars and cid not in proposal.baseline:
-                p.append(Problem(f"options.{name}.{cid}", f"missing baseline value: set baseline.{cid} so the option can be compared with it"))
+    p += check_values(proposal.baseline, proposal.options, library)
     s = proposal.settings
     years = set(int(y) for y in library.price_index["year"])
     if s.price_year not in years:
@@ -150,8 +130,61 @@ def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
     return p
 
 
-def _fmt(x: float) -> str:
-    return "no limit" if math.isnan(x) else f"{x:g}"
+def check_values(baseline: dict, options: dict, library: Library) -> list[Problem]:
+    """Problems with characteristic values: unknown ids, values out of range, missing baselines.
+
+    Works on plain mappings too (values that are not numbers are skipped: the
+    proposal model reports those), so it can run on a proposal whose shape is broken.
+    """
+    p: list[Problem] = []
+    chars = {c["characteristic_id"]: c for c in library.characteristics.to_dict("records")}
+    allowed = ", ".join(chars)
+
+    def check(place: str, cid: object, x: object) -> None:
+        if cid not in chars:
+            p.append(Problem(place, f"unknown characteristic {cid!r}; allowed: {allowed}"))
+            return
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            return
+        c = chars[cid]
+        lo, hi = c["valid_min"], c["valid_max"]
+        if not math.isfinite(x):
+            p.append(Problem(place, f"{x!r} is not a number; {c['name']} is in {c['unit']}"))
+        elif (not math.isnan(lo) and x < lo) or (not math.isnan(hi) and x > hi):
+            p.append(Problem(place, f"{x:g} is outside the valid range of {c['name']}: {_range(lo, hi, c['unit'])}"))
+
+    baseline = baseline if isinstance(baseline, dict) else {}
+    for cid, x in baseline.items():
+        check(f"baseline.{cid}", cid, x)
+    for name, values in (options if isinstance(options, dict) else {}).items():
+        for cid, x in (values if isinstance(values, dict) else {}).items():
+            check(f"options.{name}.{cid}", cid, x)
+            if cid in chars and cid not in baseline:
+                p.append(Problem(f"options.{name}.{cid}", f"missing baseline value: set baseline.{cid} so the option can be compared with it"))
+    return p
+
+
+def _range(lo: float, hi: float, unit: str) -> str:
+    if math.isnan(hi):
+        return f"{lo:g} {unit} or more"
+    if math.isnan(lo):
+        return f"at most {hi:g} {unit}"
+    return f"from {lo:g} to {hi:g} {unit}"
+
+
+_PLAIN = {
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "string_type": "must be text",
+    "dict_type": "must be a list of named entries (name: value)",
+    "literal_error": "must be one of {expected}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "too_short": "must have at least {min_length} entry",
+}
 
 
 def _pydantic_problems(exc: ValidationError) -> list[Problem]:
@@ -159,13 +192,16 @@ def _pydantic_problems(exc: ValidationError) -> list[Problem]:
     for err in exc.errors():
         place = ".".join(str(part) for part in err["loc"]) or "proposal"
         found = err.get("input")
-        msg = err["msg"]
         if err["type"] == "missing":
             msg = "is required"
         elif err["type"] == "extra_forbidden":
             msg = "is not a field of a proposal here; check the spelling"
-        elif not isinstance(found, dict):
-            msg = f"{msg}; found {found!r}"
+        else:
+            plain = _PLAIN.get(err["type"])
+            ctx = {k: f"{v:g}" if isinstance(v, (int, float)) else v for k, v in err.get("ctx", {}).items()}
+            msg = plain.format(**ctx) if plain else err["msg"].removeprefix("Value error, ")
+            if not isinstance(found, dict):
+                msg = f"{msg}; found {found!r}"
         out.append(Problem(place, msg))
     return out
 
@@ -180,11 +216,15 @@ def make_proposal(data: dict, library: Library | None = None, what: str = "The p
     """
     if not isinstance(data, dict):
         raise ProposalError(what, [Problem("proposal", "must be a mapping of site, population, occupancy, baseline, options, settings")])
+    library = library or load_library()
     try:
         proposal = Proposal.model_validate(data)
     except ValidationError as exc:
-        raise ProposalError(what, _pydantic_problems(exc)) from None
-    problems = check_proposal(proposal, library or load_library())
+        problems = _pydantic_problems(exc)
+        seen = {q.place for q in problems}
+        problems += [q for q in check_values(data.get("baseline"), data.get("options"), library) if q.place not in seen]
+        raise ProposalError(what, problems) from None
+    problems = check_proposal(proposal, library)
     if problems:
         raise ProposalError(what, problems)
     return proposal

@@ -24,17 +24,24 @@ def test_all_problems_are_reported_together(library):
     with pytest.raises(ProposalError) as info:
         make_proposal(data, library)
     places = {p.place: p.message for p in info.value.problems}
-    assert "population.total" in places and "-10" in places["population.total"]
-    # Structural problems stop before library checks; fix the population and look again.
-    data["population"] = {"total": 2000}
-    with pytest.raises(ProposalError) as info:
-        make_proposal(data, library)
-    places = {p.place: p.message for p in info.value.problems}
+    # Problems of shape (a negative population) and against the library come together.
+    assert places["population.total"] == "must be at least 0; found -10"
     assert "unknown characteristic 'pm_25'" in places["options.strategic.pm_25"]
     assert "1.4 is outside the valid range" in places["options.ambitious.damp_mould"]
     assert "from 0 to 1 share (0-1)" in places["options.ambitious.damp_mould"]
     assert "missing baseline value" in places["options.strategic.cycling_minutes"]
-    assert len(info.value.problems) >= 4
+    assert len(info.value.problems) >= 5
+
+
+def test_text_in_a_number_field_is_named_with_its_value(library):
+    data = example_data(library)
+    data["options"]["minimum"]["walking_minutes"] = "lots"
+    data["settings"]["period_years"] = 0
+    with pytest.raises(ProposalError) as info:
+        make_proposal(data, library)
+    places = {p.place: p.message for p in info.value.problems}
+    assert places["options.minimum.walking_minutes"] == "must be a number; found 'lots'"
+    assert places["settings.period_years"] == "must be at least 1; found 0"
 
 
 def test_age_bands_and_settings_are_checked(library):
