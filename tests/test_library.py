@@ -9,6 +9,7 @@ from conftest import read_rows, write_rows
 def test_shipped_library_passes_and_meets_the_foundation_counts(library):
     chars = library.characteristics
     assert len(chars) >= 8
+    assert chars["group"].nunique() >= 5
     assert len(library.links) >= 12
     # Every outcome a link reaches has baseline rates and unit costs (the loader refuses otherwise).
     assert set(library.reached_outcomes()) <= set(library.unit_costs["outcome_id"])
