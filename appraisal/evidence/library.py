@@ -10,7 +10,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from appraisal.demography import AGE_BANDS, BAND_LABELS, LIFE_TABLE_OUTCOME, OPEN_AGE, SEXES, band_label
+from appraisal.demography import AGE_BANDS, BAND_LABELS, LIFE_TABLE_OUTCOME, SEXES, band_label
 from appraisal.errors import LibraryError, Problem
 from appraisal.costing import split_cost
 from appraisal.evidence.tables import TABLES, TOTAL_COMPONENT, read_table

@@ -70,11 +70,15 @@ class Table:
     columns: tuple[Column, ...]
 
 
-def _provenance(quote: bool = True) -> tuple[Column, ...]:
-    cols = (Column("source"), Column("locator"), Column("verified_in"))
-    if quote:
-        cols += (Column("quote", required=False),)
-    return cols + (Column("notes", required=False),)
+def _provenance() -> tuple[Column, ...]:
+    """Where a row's numbers were read: every evidence table ends with these columns."""
+    return (
+        Column("source"),
+        Column("locator"),
+        Column("verified_in"),
+        Column("quote", required=False),
+        Column("notes", required=False),
+    )
 
 
 def _c(name: str, kind: str = "text", required: bool = True, choices: tuple[str, ...] = ()) -> Column:
