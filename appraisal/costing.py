@@ -103,12 +103,14 @@ def split_cost(payer: str, component: str, shares: pd.DataFrame) -> list[tuple[s
     shares
         The bearer-shares table.
     """
-    rows = shares[shares["share_set"] == payer]
-    if rows.empty:
-        return [(payer, component, 1.0)]
-    total = rows["weight"].sum()
-    out: list[tuple[str, str, float]] = []
-    for _, row in rows.iterrows():
-        comp = row["component"] or component
-        out += [(b, c, s * row["weight"] / total) for b, c, s in split_cost(row["bearer"], comp, shares)]
-    return out
+    rows_by_set = {
+        name: list(zip(frame["bearer"], frame["component"], frame["weight"] / frame["weight"].sum()))
+        for name, frame in shares.groupby("share_set")
+    }
+
+    def split(who: str, comp: str) -> list[tuple[str, str, float]]:
+        if who not in rows_by_set:
+            return [(who, comp, 1.0)]
+        return [(b, c, s * share) for bearer, own, share in rows_by_set[who] for b, c, s in split(bearer, own or comp)]
+
+    return split(payer, component)

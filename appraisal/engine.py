@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from appraisal import costing, risk
-from appraisal import demography
 from appraisal.demography import OPEN_AGE
 from appraisal.evidence.library import Library, load_library
 from appraisal.proposal import Proposal, check_proposal
@@ -39,20 +38,9 @@ class Pathways:
 
 
 def find_pathways(library: Library, characteristics: list[str]) -> Pathways:
-    """The pathways from the given characteristics through the library's default links."""
-    links = library.default_links.set_index("link_id")
-    mediators = set(library.mediators["mediator_id"])
-    rows = []
-    for c in characteristics:
-        for lid, link in links[links["from_id"] == c].iterrows():
-            if link["to_id"] in mediators:
-                for lid2, link2 in links[links["from_id"] == link["to_id"]].iterrows():
-                    rows.append((c, link["to_id"], link2["to_id"], lid, lid2, link2["overlap_group"],
-                                 max(link["age_from"], link2["age_from"]), min(link["age_to"], link2["age_to"])))
-            else:
-                rows.append((c, "", link["to_id"], lid, lid, link["overlap_group"], link["age_from"], link["age_to"]))
-    cols = ["characteristic", "mediator", "outcome", "first_link", "outcome_link", "overlap_group", "age_from", "age_to"]
-    return Pathways(pd.DataFrame(rows, columns=cols))
+    """The pathways from the given characteristics (see :attr:`appraisal.Library.pathway_table`)."""
+    t = library.pathway_table
+    return Pathways(t[t["characteristic"].isin(characteristics)].reset_index(drop=True))
 
 
 def band_overlap(bands: list[tuple[int, int]], ranges: list[tuple[int, int]]) -> np.ndarray:
@@ -77,7 +65,7 @@ def population_by_band(proposal: Proposal, library: Library) -> np.ndarray:
     pop = proposal.population
     if pop.by_age_band is not None:
         return np.array([pop.by_age_band[b] for b in library.band_labels], dtype=float)
-    england = demography.to_bands(demography.population_grid(library.population))
+    england = library.england_by_band
     return pop.total * england / england.sum()
 
 
@@ -101,24 +89,11 @@ def time_profile(proposal: Proposal) -> tuple[np.ndarray, np.ndarray]:
 
 
 def baseline_rates(library: Library, outcomes: list[str]) -> np.ndarray:
-    """England baseline rate (events per person per year) by outcome and age band.
+    """England baseline rate (events per person per year): ``[outcome, age band]``.
 
-    Rows of ``pathways/baseline_rates.csv`` are put on the single-year-by-sex
-    grid and averaged within each band weighting by England's population
-    (:func:`appraisal.demography.band_rates`); outside an outcome's age range the rate is 0.
+    0 outside an outcome's age range; see :attr:`appraisal.Library.band_rates`.
     """
-    pop = demography.population_grid(library.population)
-    rates = library.baseline_rates
-    return np.array([demography.band_rates(rates[rates["outcome_id"] == o], pop) for o in outcomes]).reshape(
-        len(outcomes), len(library.age_bands)
-    )
-
-
-def life_years_by_band(library: Library) -> np.ndarray:
-    """Life-years lost per death in each age band, from the life table of the all-cause baseline."""
-    rates = library.baseline_rates
-    qx = demography.rate_grid(rates[rates["outcome_id"] == demography.LIFE_TABLE_OUTCOME])
-    return demography.life_years_per_death(qx, demography.population_grid(library.population))
+    return np.array([library.band_rates[o] for o in outcomes]).reshape(len(outcomes), len(library.age_bands))
 
 
 def log_ratios(proposal: Proposal, library: Library, paths: Pathways) -> np.ndarray:
@@ -229,8 +204,8 @@ def cost_rows(
     bearers = list(library.bearers["bearer_id"])
     components = list(COMPONENTS)
     shares = np.zeros((len(uc), len(bearers), len(components)))
-    for i, (payer, comp) in enumerate(zip(uc["bearer"], uc["component"])):
-        for b, c, share in costing.split_cost(payer, comp, library.bearer_shares):
+    for i, cost_id in enumerate(uc["cost_id"]):
+        for b, c, share in library.cost_splits[cost_id]:
             shares[i, bearers.index(b), components.index(c)] += share
     return CostRows(uc, weight, timing, discount, shares, bearers)
 
@@ -269,7 +244,7 @@ def appraise(proposal: Proposal, library: Library | None = None):
     bands = library.age_bands
     years, g = time_profile(proposal)
     pop = population_by_band(proposal, library)
-    life_exp = life_years_by_band(library)
+    life_exp = library.life_years_per_death
     t = paths.table
     age_weight = band_overlap(bands, list(zip(t["age_from"].astype(int), t["age_to"].astype(int))))
     lr = log_ratios(proposal, library, paths)[:, :, None] * age_weight[None, :, :]

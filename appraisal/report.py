@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from appraisal.costing import split_cost
+import pandas as pd
+
 from appraisal.evidence.library import Library
 from appraisal.result import Result
 
@@ -59,15 +60,17 @@ def library_text(library: Library) -> str:
 
     def link_text(u: str, v: str) -> str:
         link = links.loc[g.edges[u, v]["link_id"]]
-        ci = f" ({link['low']:g}-{link['high']:g})" if link["low"] == link["low"] else ""
+        ci = f" ({link['low']:g}-{link['high']:g})" if pd.notna(link["low"]) else ""
         return f"{link['measure']} {link['central']:g}{ci} per {link['increment']:g} {link['exposure_unit']} [{link['source']}, {link['verified_in'].split(' ')[0]}]"
 
     def cost_text(o: str) -> list[str]:
         out = []
         for _, c in costs[costs["outcome_id"] == o].iterrows():
-            who = ", ".join(f"{b} {share:.0%}" + (f" as {comp}" if comp != c["component"] else "") for b, comp, share in split_cost(c["bearer"], c["component"], library.bearer_shares))
-            per = "" if c["per"] != c["per"] else f" (£{c['value']:,.0f} per {c['per']:,.0f})"
-            out.append(f"        £ {c['component']}: £{c['value'] / (c['per'] if c['per'] == c['per'] else 1):,.2f}{per} {c['basis']} ({c['price_year']} prices) -> {who}")
+            who = ", ".join(f"{b} {share:.0%}" + (f" as {comp}" if comp != c["component"] else "") for b, comp, share in library.cost_splits[c["cost_id"]])
+            per = pd.notna(c["per"])
+            each = c["value"] / c["per"] if per else c["value"]
+            total = f" (£{c['value']:,.0f} per {c['per']:,.0f})" if per else ""
+            out.append(f"        £ {c['component']}: £{each:,.2f}{total} {c['basis']} ({c['price_year']} prices) -> {who}")
         return out
 
     lines = [f"Evidence library at {library.root}", ""]

@@ -108,21 +108,14 @@ class Result:
         cr = self.cost_rows
         pv = np.einsum("opry,rbc,cy->op", self._cost_by_row_year(), cr.shares, cr.discount)
         cases = self.annual_cases.sum(axis=2) * self.profile.sum()
-        rows = []
-        for i, opt in enumerate(self.options):
-            for p, path in self.pathways.iterrows():
-                rows.append(
-                    {
-                        "option": opt,
-                        "characteristic": path["characteristic"],
-                        "mediator": path["mediator"],
-                        "outcome": path["outcome"],
-                        "link": path["outcome_link"] if not path["mediator"] else f"{path['first_link']} + {path['outcome_link']}",
-                        "change_in_cases": cases[i, p],
-                        "present_value_gbp": pv[i, p],
-                    }
-                )
-        return pd.DataFrame(rows)
+        t = self.pathways
+        link = np.where(t["mediator"] == "", t["outcome_link"], t["first_link"] + " + " + t["outcome_link"])
+        paths = pd.DataFrame({"characteristic": t["characteristic"], "mediator": t["mediator"], "outcome": t["outcome"], "link": link})
+        out = pd.concat([paths] * len(self.options), ignore_index=True)
+        out.insert(0, "option", np.repeat(self.options, len(t)))
+        out["change_in_cases"] = cases.ravel()
+        out["present_value_gbp"] = pv.ravel()
+        return out
 
     def summary(self) -> pd.DataFrame:
         """Per option and bearer: present value of the change in cost, and the benefit (= -change).

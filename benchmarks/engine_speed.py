@@ -42,7 +42,7 @@ def bare_kernel_inputs(proposal, library):
     t = paths.table
     outcomes = [o for o in library.outcomes["outcome_id"] if o in set(t["outcome"])]
     years, g = engine.time_profile(proposal)
-    life = engine.life_years_by_band(library)
+    life = library.life_years_per_death
     costs = engine.cost_rows(proposal, library, outcomes, g, life)
     out_idx = np.array([outcomes.index(o) for o in t["outcome"]])
     onehot = np.zeros((len(t), len(outcomes)))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib.resources
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from appraisal import demography
 from appraisal.demography import AGE_BANDS, BAND_LABELS, LIFE_TABLE_OUTCOME, SEXES, band_label
 from appraisal.errors import LibraryError, Problem
 from appraisal.costing import split_cost
@@ -27,8 +29,10 @@ class Library:
     ``unit_costs/README.md``), each with a ``_row`` column giving the
     spreadsheet row it came from. ``graph`` is the directed pathway graph
     (characteristic -> mediator -> outcome) built from default links.
-    ``age_bands`` are the library's age bands (from ``pathways/population.csv``),
-    the grid on which every age-specific quantity is held.
+    ``age_bands`` are the engine's five-year bands (:data:`appraisal.demography.AGE_BANDS`),
+    the grid on which every age-specific quantity is held. The quantities derived
+    from the tables (England's population by band, banded baseline rates, life-years
+    per death) are computed once per library, on first use.
     """
 
     root: Path
@@ -61,6 +65,63 @@ class Library:
     def band_labels(self) -> list[str]:
         """Age-band labels as users write them: ``"0-4"``, ..., ``"90+"``."""
         return BAND_LABELS
+
+    @cached_property
+    def population_grid(self) -> np.ndarray:
+        """England's population on the ``[sex, single year of age]`` grid."""
+        return demography.population_grid(self.population)
+
+    @cached_property
+    def england_by_band(self) -> np.ndarray:
+        """England's population in each age band."""
+        return demography.to_bands(self.population_grid)
+
+    @cached_property
+    def band_rates(self) -> dict[str, np.ndarray]:
+        """Baseline rate (events per person per year) in each age band, by outcome id.
+
+        Rows of ``pathways/baseline_rates.csv`` averaged within each band weighting
+        by England's population (:func:`appraisal.demography.band_rates`).
+        """
+        rates = self.baseline_rates
+        return {o: demography.band_rates(frame, self.population_grid) for o, frame in rates.groupby("outcome_id")}
+
+    @cached_property
+    def life_years_per_death(self) -> np.ndarray:
+        """Life-years lost per death in each age band, from the life table of the all-cause baseline."""
+        rates = self.baseline_rates
+        qx = demography.rate_grid(rates[rates["outcome_id"] == LIFE_TABLE_OUTCOME])
+        return demography.life_years_per_death(qx, self.population_grid)
+
+    @cached_property
+    def pathway_table(self) -> pd.DataFrame:
+        """Every route from a characteristic to an outcome through default links.
+
+        One row per pathway, characteristics in file order: characteristic,
+        mediator ("" if direct), outcome, first_link, outcome_link, overlap_group
+        (of the link acting on the outcome), age_from, age_to (the ages both links cover).
+        """
+        links = self.default_links.set_index("link_id")
+        g = self.graph
+        rows = []
+        for c in self.characteristics["characteristic_id"]:
+            for v in g.successors(c):
+                first = links.loc[g.edges[c, v]["link_id"]]
+                ends = list(g.successors(v)) if g.nodes[v]["kind"] == "mediator" else [None]
+                for o in ends:
+                    last = first if o is None else links.loc[g.edges[v, o]["link_id"]]
+                    rows.append((c, "" if o is None else v, v if o is None else o, first.name, last.name, last["overlap_group"],
+                                 max(first["age_from"], last["age_from"]), min(first["age_to"], last["age_to"])))
+        cols = ["characteristic", "mediator", "outcome", "first_link", "outcome_link", "overlap_group", "age_from", "age_to"]
+        return pd.DataFrame(rows, columns=cols)
+
+    @cached_property
+    def cost_splits(self) -> dict[str, list[tuple[str, str, float]]]:
+        """Who bears each unit cost, and as which component: ``cost_id -> [(bearer, component, share)]``."""
+        return {
+            r["cost_id"]: split_cost(r["bearer"], r["component"], self.bearer_shares)
+            for r in self.unit_costs[["cost_id", "bearer", "component"]].to_dict("records")
+        }
 
     def reached_outcomes(self) -> list[str]:
         """Outcomes reached from a characteristic by default links, in file order."""
