@@ -1,6 +1,9 @@
 """The ``appraisal`` command.
 
-    appraisal run PROPOSAL.yaml --out FOLDER     appraise, write the tables, print the summary
+    appraisal template PATH.xlsx                 write a blank proposal template from the evidence library
+    appraisal run PROPOSAL --out REPORT.xlsx     appraise a filled template (.xlsx) or a .yaml proposal,
+                                                 write the report workbook and print the summary
+    appraisal run PROPOSAL --out FOLDER          ... or write the tables as CSV files and result.json
     appraisal library check                      check the evidence library
     appraisal library show                       print the pathways
 
@@ -15,10 +18,11 @@ import sys
 from pathlib import Path
 
 from appraisal.engine import appraise
-from appraisal.errors import AppraisalError
+from appraisal.errors import AppraisalError, Problem
 from appraisal.evidence.library import load_library
 from appraisal.proposal import load_proposal
 from appraisal.report import library_text, summary_text
+from appraisal.workbook.template import write_template
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -26,10 +30,23 @@ def _run(args: argparse.Namespace) -> int:
     proposal = load_proposal(args.proposal, library)
     result = appraise(proposal, library)
     out = Path(args.out)
-    written = result.to_csv(out)
-    result.to_json(out / "result.json")
     print(summary_text(result))
-    print(f"\nTables written to {out}/: {', '.join(p.name for p in written)}, result.json")
+    if out.suffix.lower() == ".xlsx":
+        result.to_excel(out)
+        print(f"\nReport workbook written to {out}")
+    else:
+        written = result.to_csv(out)
+        result.to_json(out / "result.json")
+        print(f"\nTables written to {out}/: {', '.join(p.name for p in written)}, result.json")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if path.suffix.lower() != ".xlsx":
+        raise AppraisalError("The template", [Problem(str(path), "the template is an Excel workbook: give a path ending in .xlsx")])
+    write_template(path, load_library(args.library))
+    print(f"Template written to {path}. Fill the yellow cells, then: appraisal run {path} --out report.xlsx")
     return 0
 
 
@@ -58,10 +75,13 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="appraisal", description="Price the health effects of urban development and say whose budget they land on.")
     p.add_argument("--library", default=None, help="folder holding pathways/ and unit_costs/ (default: the shipped library)")
     sub = p.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="appraise a proposal and write its tables")
-    run.add_argument("proposal", help="the proposal, a .yaml file")
-    run.add_argument("--out", required=True, help="folder to write the tables to")
+    run = sub.add_parser("run", help="appraise a proposal and write its report")
+    run.add_argument("proposal", help="the proposal: a filled Excel template (.xlsx) or a .yaml file")
+    run.add_argument("--out", required=True, help="a report workbook (.xlsx), or a folder for CSV tables and result.json")
     run.set_defaults(func=_run)
+    tpl = sub.add_parser("template", help="write a blank proposal template (.xlsx) from the evidence library")
+    tpl.add_argument("path", help="where to write the template, ending in .xlsx")
+    tpl.set_defaults(func=_template)
     lib = sub.add_parser("library", help="check or show the evidence library")
     lib_sub = lib.add_subparsers(dest="action", required=True)
     lib_sub.add_parser("check", help="check the library").set_defaults(func=_check)

@@ -18,7 +18,7 @@ from appraisal import costing, risk
 from appraisal.demography import OPEN_AGE
 from appraisal.evidence.library import Library, load_library
 from appraisal.proposal import Proposal, check_proposal
-from appraisal.errors import ProposalError
+from appraisal.errors import Problem, ProposalError
 from appraisal.evidence.tables import COMPONENTS
 
 HEALTH_COMPONENTS = ("quality_of_life", "mortality")
@@ -210,6 +210,23 @@ def cost_rows(
     return CostRows(uc, weight, timing, discount, shares, bearers)
 
 
+def _check_finite(annual: np.ndarray, proposal: Proposal, t: pd.DataFrame) -> None:
+    """Refuse results that overflowed: a change far outside the evidence gives no finite number."""
+    bad = ~np.isfinite(annual).all(axis=2)  # [option, pathway]
+    if not bad.any():
+        return
+    names = list(proposal.options)
+    problems = [
+        Problem(
+            f"options.{names[o]}.{t['characteristic'].iloc[p]}",
+            f"the change from the baseline is too large for the evidence on {t['outcome'].iloc[p]} "
+            "(the result is not a finite number); check the value and its unit",
+        )
+        for o, p in zip(*np.nonzero(bad))
+    ]
+    raise ProposalError("The proposal", problems)
+
+
 def appraise(proposal: Proposal, library: Library | None = None):
     """Appraise every option of a proposal against its baseline.
 
@@ -253,9 +270,11 @@ def appraise(proposal: Proposal, library: Library | None = None):
     onehot = np.zeros((len(t), len(outcomes)))
     onehot[np.arange(len(t)), out_idx] = 1.0
     total = np.einsum("opb,pk->okb", lr, onehot)
-    factor = risk.change_factor(total)
     base_cases = pop[None, :] * baseline_rates(library, outcomes)
-    annual = base_cases[out_idx][None] * lr * factor[:, out_idx, :]
+    with np.errstate(over="ignore", invalid="ignore"):
+        factor = risk.change_factor(total)
+        annual = base_cases[out_idx][None] * lr * factor[:, out_idx, :]
+    _check_finite(annual, proposal, t)
     costs = cost_rows(proposal, library, outcomes, g, life_exp)
     row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]], dtype=int)
     match = onehot[:, row_outcome]  # [pathway, row]

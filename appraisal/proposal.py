@@ -151,7 +151,7 @@ def check_values(baseline: dict, options: dict, library: Library) -> list[Proble
         if not math.isfinite(x):
             p.append(Problem(place, f"{x!r} is not a number; {c['name']} is in {c['unit']}"))
         elif (not math.isnan(lo) and x < lo) or (not math.isnan(hi) and x > hi):
-            p.append(Problem(place, f"{x:g} is outside the valid range of {c['name']}: {_range(lo, hi, c['unit'])}"))
+            p.append(Problem(place, f"{x:g} is outside the valid range of {c['name']}: {valid_range_text(lo, hi, c['unit'])}"))
 
     baseline = baseline if isinstance(baseline, dict) else {}
     for cid, x in baseline.items():
@@ -164,7 +164,10 @@ def check_values(baseline: dict, options: dict, library: Library) -> list[Proble
     return p
 
 
-def _range(lo: float, hi: float, unit: str) -> str:
+def valid_range_text(lo: float, hi: float, unit: str) -> str:
+    """A characteristic's valid range in words, e.g. ``"from 0 to 1 share (0-1)"``; NaN means unbounded."""
+    if math.isnan(lo) and math.isnan(hi):
+        return f"any number in {unit}"
     if math.isnan(hi):
         return f"{lo:g} {unit} or more"
     if math.isnan(lo):
@@ -231,17 +234,23 @@ def make_proposal(data: dict, library: Library | None = None, what: str = "The p
 
 
 def load_proposal(path: str | Path, library: Library | None = None) -> Proposal:
-    """Read a proposal from a YAML file and check it against the library.
+    """Read a proposal from a filled Excel template (.xlsx) or a YAML file, and check it against the library.
 
     Raises
     ------
     ProposalError
-        If the file cannot be read or the proposal has problems (all of them listed).
+        If the file cannot be read or the proposal has problems (all of them listed,
+        each naming its sheet and cell, or its field).
     """
     path = Path(path)
     what = f"Proposal {path}"
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        raise ProposalError(what, [Problem(str(path), "a proposal must be a .yaml or .yml file")])
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xls"):
+        from appraisal.workbook.template import read_template
+
+        return read_template(path, library)
+    if suffix not in (".yaml", ".yml"):
+        raise ProposalError(what, [Problem(str(path), "a proposal must be a filled Excel template (.xlsx) or a .yaml file")])
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -190,6 +190,13 @@ class Result:
             paths.append(path)
         return paths
 
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the business-case report workbook (.xlsx): Summary, Cost landing, By pathway,
+        Cases and deaths, Evidence and Inputs, with charts. Returns the path written."""
+        from appraisal.workbook.report import write_report
+
+        return write_report(self, path)
+
     def to_json(self, path: str | Path) -> Path:
         """Write every table, the settings and the site to one JSON file."""
         path = Path(path)

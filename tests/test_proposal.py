@@ -65,7 +65,7 @@ def test_unreadable_files_get_a_plain_message(tmp_path, library):
         load_proposal(bad, library)
     with pytest.raises(ProposalError, match="file not found"):
         load_proposal(tmp_path / "missing.yaml", library)
-    with pytest.raises(ProposalError, match="must be a .yaml or .yml file"):
+    with pytest.raises(ProposalError, match=r"must be a filled Excel template \(.xlsx\) or a .yaml file"):
         load_proposal(tmp_path / "proposal.csv", library)
     text = tmp_path / "text.yaml"
     text.write_text("just a sentence\n")

@@ -1,0 +1,335 @@
+"""The business-case report workbook: the Result's tables, formatted for lifting into a business case.
+
+Sheets: Summary (present value by bearer, benefit, cases and deaths, settings,
+and two native charts), Cost landing, By pathway, Cases and deaths, Evidence,
+Inputs. Every number written is taken from the :class:`~appraisal.result.Result`'s
+tables; nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from appraisal.result import Result
+
+GBP = '"£"#,##0;[Red]-"£"#,##0'
+CASES = '#,##0.00;[Red]-#,##0.00'
+HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+SHEET_NAMES = ("Summary", "Cost landing", "By pathway", "Cases and deaths", "Evidence", "Inputs")
+
+
+def write_report(result: Result, path: str | Path) -> Path:
+    """Write the report workbook to ``path`` (.xlsx) and return the path."""
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    names = _names(result)
+    _summary(wb.create_sheet(SHEET_NAMES[0]), result, names)
+    _cost_landing(wb.create_sheet(SHEET_NAMES[1]), result, names)
+    _by_pathway(wb.create_sheet(SHEET_NAMES[2]), result, names)
+    _cases(wb.create_sheet(SHEET_NAMES[3]), result, names)
+    _evidence(wb.create_sheet(SHEET_NAMES[4]), result)
+    _inputs(wb.create_sheet(SHEET_NAMES[5]), result)
+    for ws in wb.worksheets:
+        _print_setup(ws, fit_width=ws.title not in ("Cost landing", "Cases and deaths"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _print_setup(ws: Worksheet, fit_width: bool) -> None:
+    """Landscape A4; sheets that are not year-by-year tables print one page wide."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+
+
+def _names(result: Result) -> dict[str, str]:
+    lib = result.library
+    out = dict(zip(lib.bearers["bearer_id"], lib.bearers["name"]))
+    out.update(zip(lib.outcomes["outcome_id"], lib.outcomes["name"]))
+    out.update(zip(lib.characteristics["characteristic_id"], lib.characteristics["name"]))
+    out.update(zip(lib.mediators["mediator_id"], lib.mediators["name"]))
+    out["total"] = "Total"
+    return out
+
+
+def _header(ws: Worksheet, row: int, labels: list[str], col: int = 1) -> None:
+    for j, label in enumerate(labels):
+        c = ws.cell(row=row, column=col + j, value=label)
+        c.font = Font(bold=True)
+        c.fill = HEAD_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _table(ws: Worksheet, df: pd.DataFrame, row: int, formats: dict[str, str] | None = None, col: int = 1) -> int:
+    """Write ``df`` with a header at ``row``; returns the first row after it."""
+    _header(ws, row, list(df.columns), col)
+    formats = formats or {}
+    for i, rec in enumerate(df.itertuples(index=False), start=row + 1):
+        for j, (name, value) in enumerate(zip(df.columns, rec)):
+            c = ws.cell(row=i, column=col + j, value=_plain(value))
+            if name in formats:
+                c.number_format = formats[name]
+    return row + 1 + len(df)
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _widths(ws: Worksheet, widths: dict[int, float], default: float | None = None, upto: int | None = None) -> None:
+    if default is not None:
+        for col in range(1, (upto or ws.max_column) + 1):
+            ws.column_dimensions[get_column_letter(col)].width = default
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _title(ws: Worksheet, title: str, lines: list[str]) -> int:
+    ws["A1"] = title
+    ws["A1"].font = Font(size=14, bold=True)
+    for i, line in enumerate(lines):
+        ws.cell(row=2 + i, column=1, value=line)
+    return 3 + len(lines)
+
+
+def _money_note(result: Result) -> str:
+    s = result.proposal.settings
+    disc = (
+        "discounted with the HM Treasury Green Book schedules (standard rates for financial costs, health rates for quality of life and life-years)"
+        if s.discounting == "green_book"
+        else "not discounted"
+    )
+    return f"£ in {s.price_year}-{(s.price_year + 1) % 100:02d} prices; present values to {s.start_year}, {disc}."
+
+
+def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """The Summary sheet's tables, as DataFrames (also used by tests)."""
+    summary = result.summary()
+    pv = summary.pivot(index="bearer", columns="option", values="present_value_gbp")
+    bearers = [b for b in pv.index if b != "total"] + ["total"]
+    pv = pv.loc[bearers, result.options]
+    by_bearer = pd.DataFrame({"Bearer": [names.get(b, b) for b in bearers]})
+    for o in result.options:
+        by_bearer[o] = pv[o].to_numpy()
+    benefit = {"Bearer": "Benefit (= minus the total change in cost)"} | {o: -pv.loc["total", o] for o in result.options}
+    by_bearer = pd.concat([by_bearer, pd.DataFrame([benefit])], ignore_index=True)
+
+    health = result.health_summary()
+    rows = []
+    for outcome in result.outcomes:
+        h = health[health["outcome"] == outcome].set_index("option")
+        rows.append({"Outcome": f"{names.get(outcome, outcome)}: change in cases"} | {o: h.loc[o, "change_in_cases"] for o in result.options})
+    h = health.groupby("option")[["change_in_deaths", "change_in_life_years"]].sum()
+    rows.append({"Outcome": "Deaths averted (all outcomes)"} | {o: -h.loc[o, "change_in_deaths"] for o in result.options})
+    rows.append({"Outcome": "Life-years gained (undiscounted)"} | {o: -h.loc[o, "change_in_life_years"] for o in result.options})
+    cases = pd.DataFrame(rows)
+
+    cl = result.cost_landing()
+    by_year = cl.pivot_table(index="year", columns="option", values="change_gbp", aggfunc="sum")[result.options]
+    by_year = by_year.reset_index().rename(columns={"year": "Year"})
+    return {"by_bearer": by_bearer, "cases": cases, "by_year": by_year}
+
+
+def _axes(chart) -> None:
+    """Show both axes (Excel hides them unless told) and put category labels below the plot, clear of negative bars."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.x_axis.tickLblPos = "low"
+
+
+def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
+    p = result.proposal
+    s = p.settings
+    row = _title(ws, f"Health appraisal of {p.site.name}", [
+        "Change in cost under each option against the baseline, by who bears it. A negative number is a saving; the benefit is minus the total change.",
+        _money_note(result),
+    ])
+    t = summary_tables(result, names)
+    n = len(result.options)
+    ws.cell(row=row, column=1, value="Present value of the change in cost, by bearer").font = Font(bold=True)
+    first = row + 1
+    row = _table(ws, t["by_bearer"], first, {o: GBP for o in result.options})
+    bars = BarChart()
+    bars.type = "col"
+    bars.title = "Present value of the change in cost by bearer"
+    bars.y_axis.title = "£ (negative = saving)"
+    bars.y_axis.numFmt = '"£"#,##0'
+    n_bearers = len(t["by_bearer"]) - 2  # without the total and benefit rows
+    data = Reference(ws, min_col=2, max_col=1 + n, min_row=first, max_row=first + n_bearers)
+    cats = Reference(ws, min_col=1, min_row=first + 1, max_row=first + n_bearers)
+    bars.add_data(data, titles_from_data=True)
+    bars.set_categories(cats)
+    _axes(bars)
+    bars.height, bars.width = 9, 18
+    ws.add_chart(bars, f"{get_column_letter(n + 3)}{first}")
+
+    row += 1
+    ws.cell(row=row, column=1, value="Health: change over the whole period (a negative change in cases is cases averted)").font = Font(bold=True)
+    row = _table(ws, t["cases"], row + 1, {o: CASES for o in result.options})
+
+    row += 1
+    ws.cell(row=row, column=1, value="Settings used").font = Font(bold=True)
+    settings = pd.DataFrame(
+        [
+            ("Site", p.site.name),
+            ("Local authority", p.site.local_authority or ""),
+            ("Appraisal start year (year 0)", s.start_year),
+            ("Appraisal period (years)", s.period_years),
+            ("Price year", f"{s.price_year}-{(s.price_year + 1) % 100:02d}"),
+            ("Discounting", s.discounting),
+            ("Lag before effects begin (years)", s.effect_lag_years),
+            ("Ramp-in of effects (years)", s.ramp_years),
+            ("Valuing deaths", "discounted life-years lost (QALY value)" if s.mortality_valuation == "life_years" else "value of a prevented fatality"),
+            ("Evidence library", str(result.library.root)),
+        ],
+        columns=["Setting", "Value"],
+    )
+    row = _table(ws, settings, row + 1)
+
+    row += 1
+    ws.cell(row=row, column=1, value="Change in cost by year, all bearers (£, undiscounted)").font = Font(bold=True)
+    first = row + 1
+    row = _table(ws, t["by_year"], first, {o: GBP for o in result.options})
+    line = LineChart()
+    line.title = "Change in cost over time (undiscounted)"
+    line.y_axis.title = "£ a year (negative = saving)"
+    line.y_axis.numFmt = '"£"#,##0'
+    line.x_axis.title = "Year"
+    data = Reference(ws, min_col=2, max_col=1 + n, min_row=first, max_row=row - 1)
+    line.add_data(data, titles_from_data=True)
+    line.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=row - 1))
+    _axes(line)
+    line.height, line.width = 9, 18
+    ws.add_chart(line, f"{get_column_letter(n + 3)}{first}")
+    _widths(ws, {1: 52}, default=18, upto=n + 1)
+    ws.freeze_panes = "A4"
+
+
+def _cost_landing(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
+    row = _title(ws, "Cost landing: change in cost by bearer, component and year", [
+        "Present value, then the undiscounted change in each year. A negative number is a saving to that bearer.",
+        _money_note(result),
+    ])
+    cl = result.cost_landing()
+    keys = ["option", "bearer", "component"]
+    pv = cl.groupby(keys, sort=False)["present_value_gbp"].sum()
+    wide = cl.pivot_table(index=keys, columns="year", values="change_gbp", aggfunc="sum", sort=False)
+    wide = wide.loc[pv.index]
+    table = pv.reset_index()
+    table["bearer"] = [names.get(b, b) for b in table["bearer"]]
+    table.columns = ["Option", "Bearer", "Component", "Present value (£)"]
+    years = [int(y) for y in wide.columns]
+    table = pd.concat([table, pd.DataFrame(wide.to_numpy(), columns=years)], axis=1)
+    formats = {"Present value (£)": GBP} | {y: GBP for y in years}
+    _table(ws, table, row, formats)
+    ws.freeze_panes = ws.cell(row=row + 1, column=5)
+    _widths(ws, {1: 16, 2: 34, 3: 16, 4: 18}, default=13, upto=4 + len(years))
+
+
+def _by_pathway(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
+    row = _title(ws, "By pathway: characteristic -> (mediator) -> outcome", [
+        "Change in cases over the whole period and the present value of the change in cost, for each pathway and option.",
+        _money_note(result),
+    ])
+    t = result.by_pathway()
+    table = pd.DataFrame({
+        "Option": t["option"],
+        "Characteristic": [names.get(x, x) for x in t["characteristic"]],
+        "Mediator": [names.get(x, x) if x else "" for x in t["mediator"]],
+        "Outcome": [names.get(x, x) for x in t["outcome"]],
+        "Links (library ids)": t["link"],
+        "Change in cases": t["change_in_cases"],
+        "Present value (£)": t["present_value_gbp"],
+    })
+    _table(ws, table, row, {"Change in cases": CASES, "Present value (£)": GBP})
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    _widths(ws, {1: 16, 2: 34, 3: 24, 4: 34, 5: 48, 6: 16, 7: 18})
+
+
+def cases_table(result: Result, names: dict[str, str]) -> pd.DataFrame:
+    """The Cases and deaths sheet's table: option x outcome x measure, total and one column per year."""
+    c = result.cases().groupby(["option", "outcome", "year"], sort=False)[["change_in_cases", "change_in_deaths", "change_in_life_years"]].sum()
+    measures = {"change_in_cases": "Change in cases", "change_in_deaths": "Change in deaths", "change_in_life_years": "Change in life-years lost"}
+    fatal = dict(zip(result.library.outcomes["outcome_id"], result.library.outcomes["fatal"] == "yes"))
+    rows = []
+    for o in result.options:
+        for outcome in result.outcomes:
+            for key, label in measures.items():
+                if key != "change_in_cases" and not fatal[outcome]:
+                    continue
+                series = c.loc[(o, outcome), key]
+                rows.append({"Option": o, "Outcome": names.get(outcome, outcome), "Measure": label, "Total": series.sum()} | {int(y): v for y, v in series.items()})
+    return pd.DataFrame(rows)
+
+
+def _cases(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
+    row = _title(ws, "Cases and deaths: change by outcome, option and year", [
+        "Change against the baseline; a negative number is cases or deaths averted. Life-years lost are undiscounted.",
+    ])
+    table = cases_table(result, names)
+    years = [c for c in table.columns if isinstance(c, int)]
+    _table(ws, table, row, {"Total": CASES} | {y: CASES for y in years})
+    ws.freeze_panes = ws.cell(row=row + 1, column=4)
+    _widths(ws, {1: 16, 2: 34, 3: 24, 4: 14}, default=11, upto=4 + len(years))
+
+
+def _evidence(ws: Worksheet, result: Result) -> None:
+    row = _title(ws, "Evidence behind every number", [
+        "Each exposure-response link and unit cost that contributed, with its full citation, where in the source the value is, and whether it was read in the primary source.",
+    ])
+    e = result.evidence().rename(columns={
+        "kind": "Kind", "id": "Library id", "what": "What", "source": "Source id",
+        "citation": "Citation", "locator": "Where in the source", "verified_in": "Verified in",
+    })
+    _table(ws, e, row)
+    for r in range(row + 1, row + 1 + len(e)):
+        for col in (3, 5, 6, 7):
+            ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    _widths(ws, {1: 10, 2: 34, 3: 50, 4: 24, 5: 70, 6: 40, 7: 30})
+
+
+def _inputs(ws: Worksheet, result: Result) -> None:
+    p = result.proposal
+    row = _title(ws, "Inputs: the proposal as read", [f"Site: {p.site.name}" + (f", {p.site.local_authority}" if p.site.local_authority else "")])
+    lib = result.library
+    chars = lib.characteristics.set_index("characteristic_id")
+    used = [c for c in chars.index if c in p.baseline]
+    env = pd.DataFrame({
+        "Characteristic": [chars.loc[c, "name"] for c in used],
+        "Unit": [chars.loc[c, "unit"] for c in used],
+        "Baseline": [p.baseline[c] for c in used],
+    })
+    for o, values in p.options.items():
+        env[o] = [values.get(c, p.baseline[c]) for c in used]
+    ws.cell(row=row, column=1, value="Environment (an option that does not set a value keeps the baseline)").font = Font(bold=True)
+    row = _table(ws, env, row + 1) + 1
+    ws.cell(row=row, column=1, value="Residents at full occupancy").font = Font(bold=True)
+    if p.population.total is not None:
+        pop = pd.DataFrame({"Residents": ["Total (spread over England's age structure)"], "Number": [p.population.total]})
+    else:
+        pop = pd.DataFrame({"Residents": [f"Aged {b}" for b in p.population.by_age_band], "Number": list(p.population.by_age_band.values())})
+    row = _table(ws, pop, row + 1) + 1
+    ws.cell(row=row, column=1, value="Occupancy phasing").font = Font(bold=True)
+    occ = pd.DataFrame({"Year": list(p.occupancy), "Share of full occupancy": list(p.occupancy.values())})
+    row = _table(ws, occ, row + 1) + 1
+    ws.cell(row=row, column=1, value="Settings").font = Font(bold=True)
+    s = p.settings.model_dump()
+    _table(ws, pd.DataFrame({"Setting": list(s), "Value": [str(v) for v in s.values()]}), row + 1)
+    _widths(ws, {1: 44, 2: 22}, default=14, upto=3 + len(p.options))

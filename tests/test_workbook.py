@@ -1,0 +1,414 @@
+"""The Excel template in, the report workbook out."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from appraisal import ProposalError, appraise, load_proposal
+from appraisal.cli import main
+from appraisal.workbook.layout import AGE_BANDS, CELLS, GRID, OCCUPANCY
+from appraisal.workbook.report import SHEET_NAMES, _names, cases_table, summary_tables
+from appraisal.workbook.template import read_template, write_template
+from conftest import EXAMPLE, REPO
+
+EXAMPLE_XLSX = REPO / "examples" / "riverside.xlsx"
+
+
+@pytest.fixture(scope="module")
+def example(library):
+    return load_proposal(EXAMPLE, library)
+
+
+@pytest.fixture()
+def blank(tmp_path, library):
+    return write_template(tmp_path / "blank.xlsx", library)
+
+
+@pytest.fixture()
+def filled(tmp_path, library, example):
+    return write_template(tmp_path / "filled.xlsx", library, example)
+
+
+def env_rows(ws) -> dict[str, int]:
+    """Characteristic id -> row in the Environment sheet."""
+    return {
+        ws.cell(row=r, column=GRID.id_col).value: r
+        for r in range(GRID.first_row, ws.max_row + 1)
+        if ws.cell(row=r, column=GRID.id_col).value
+    }
+
+
+def fill_by_hand(path, proposal) -> None:
+    """Fill a blank template cell by cell, as a user would, using only the layout."""
+    wb = load_workbook(path)
+    site = wb["Site"]
+    site[CELLS["site.name"].ref] = proposal.site.name
+    site[CELLS["site.local_authority"].ref] = proposal.site.local_authority
+    site[CELLS["population.total"].ref] = proposal.population.total
+    for k, (year, share) in enumerate(sorted(proposal.occupancy.items())):
+        site[f"{OCCUPANCY.year_col}{OCCUPANCY.first_row + k}"] = year
+        site[f"{OCCUPANCY.share_col}{OCCUPANCY.first_row + k}"] = share
+    s = wb["Settings"]
+    for field, spec in CELLS.items():
+        if field.startswith("settings."):
+            s[spec.ref] = getattr(proposal.settings, field.split(".")[1])
+    env = wb["Environment"]
+    rows = env_rows(env)
+    for cid, x in proposal.baseline.items():
+        env.cell(row=rows[cid], column=GRID.baseline_col, value=x)
+    for k, (name, values) in enumerate(proposal.options.items()):
+        col = GRID.first_option_col + k
+        env.cell(row=GRID.header_row, column=col, value=name)
+        for cid, x in values.items():
+            env.cell(row=rows[cid], column=col, value=x)
+    wb.save(path)
+
+
+def edit(path, sheet: str, ref: str, value) -> None:
+    wb = load_workbook(path)
+    wb[sheet][ref] = value
+    wb.save(path)
+
+
+def problems_of(path, library) -> list[str]:
+    with pytest.raises(ProposalError) as err:
+        read_template(path, library)
+    return [str(p) for p in err.value.problems]
+
+
+def cell(ws_rows, cid: str, col: int) -> str:
+    return f"{GRID.letter(col)}{ws_rows[cid]}"
+
+
+# ---- round trip -------------------------------------------------------------
+
+
+def test_round_trip_template_filled_by_hand_gives_the_yaml_result(blank, library, example):
+    fill_by_hand(blank, example)
+    read = read_template(blank, library)
+    assert read == example
+    a, b = appraise(read, library), appraise(example, library)
+    pd.testing.assert_frame_equal(a.summary(), b.summary())
+    pd.testing.assert_frame_equal(a.cost_landing(), b.cost_landing())
+
+
+def test_bundled_example_workbook_matches_the_yaml(library, example):
+    assert load_proposal(EXAMPLE_XLSX, library) == example
+
+
+def test_blank_template_has_the_sheets_validation_and_protection(blank, library):
+    wb = load_workbook(blank)
+    assert wb.sheetnames == ["Instructions", "Site", "Environment", "Settings"]
+    env = wb["Environment"]
+    assert set(env_rows(env)) == set(library.characteristics["characteristic_id"])
+    assert env.protection.sheet and wb["Site"].protection.sheet
+    # Every characteristic row is validated across the baseline and all option columns.
+    ranges = " ".join(str(dv.sqref) for dv in env.data_validations.dataValidation)
+    for cid, r in env_rows(env).items():
+        assert f"{GRID.letter(GRID.baseline_col)}{r}:{GRID.letter(GRID.first_option_col + GRID.option_cols - 1)}{r}" in ranges
+    assert not env.cell(row=GRID.first_row + 1, column=GRID.baseline_col).protection.locked
+    assert env.cell(row=GRID.first_row + 1, column=2).protection.locked
+    lists = [dv.formula1 for dv in wb["Settings"].data_validations.dataValidation if dv.type == "list"]
+    assert '"green_book,none"' in lists and '"life_years,vpf"' in lists
+
+
+# ---- bad input: each names its sheet and cell --------------------------------
+
+
+def test_text_in_a_number_cell(filled, library):
+    rows = env_rows(load_workbook(filled)["Environment"])
+    ref = cell(rows, "pm25", GRID.baseline_col)
+    edit(filled, "Environment", ref, "about ten")
+    (p,) = problems_of(filled, library)
+    assert p.startswith(f"Environment!{ref} (") and "found text 'about ten'; must be a number in ug/m3" in p
+
+
+def test_value_out_of_range(filled, library):
+    rows = env_rows(load_workbook(filled)["Environment"])
+    ref = cell(rows, "damp_mould", GRID.first_option_col + 1)
+    edit(filled, "Environment", ref, 1.7)
+    (p,) = problems_of(filled, library)
+    assert f"Environment!{ref} (" in p and "found 1.7; must be a number in share (0-1), from 0 to 1" in p
+
+
+def test_blank_baseline_beside_a_filled_option(filled, library):
+    rows = env_rows(load_workbook(filled)["Environment"])
+    ref = cell(rows, "no2", GRID.baseline_col)
+    edit(filled, "Environment", ref, None)
+    (p,) = problems_of(filled, library)
+    assert p.startswith(f"Environment!{ref} (") and "blank, but option 'strategic' sets it to 22" in p
+
+
+def test_option_names_duplicated_reserved_or_missing(filled, library):
+    wb = load_workbook(filled)
+    env = wb["Environment"]
+    first = GRID.first_option_col
+    env.cell(row=GRID.header_row, column=first + 1, value="Minimum")  # duplicate, case aside
+    env.cell(row=GRID.header_row, column=first + 2).value = None  # values left without a name
+    env.cell(row=GRID.header_row, column=first + 3, value="baseline")
+    wb.save(filled)
+    problems = problems_of(filled, library)
+    text = "\n".join(problems)
+    assert f"Environment!{GRID.letter(first + 1)}{GRID.header_row} (option name): the option name 'Minimum' is used twice" in text
+    assert f"Environment!{GRID.letter(first + 2)}{GRID.header_row} (option name): column {GRID.letter(first + 2)} has values but no option name" in text
+    assert f"Environment!{GRID.letter(first + 3)}{GRID.header_row} (option name): 'baseline' is the name" in text
+
+
+def test_unknown_characteristic_row(filled, library):
+    rows = env_rows(load_workbook(filled)["Environment"])
+    edit(filled, "Environment", f"A{rows['gas_cooking']}", "wood_burning")
+    problems = problems_of(filled, library)
+    assert any(p.startswith(f"Environment!A{rows['gas_cooking']}: unknown characteristic 'wood_burning'") for p in problems)
+    assert any("no row for gas_cooking" in p for p in problems)
+
+
+def test_missing_sheet(filled, library):
+    wb = load_workbook(filled)
+    del wb["Settings"]
+    wb.save(filled)
+    (p,) = problems_of(filled, library)
+    assert "sheet 'Settings' is missing" in p
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("old.xls", b"\xd0\xcf\x11\xe0 old binary workbook", "old-style .xls workbook; open it in Excel and save it as an .xlsx"),
+        ("table.csv", b"a,b\n1,2\n", "must be a filled Excel template (.xlsx) or a .yaml file"),
+        ("broken.xlsx", b"PK\x03\x04 this is not really a zip", "cannot be opened as an .xlsx workbook"),
+    ],
+)
+def test_files_that_are_not_xlsx(tmp_path, library, name, content, expected):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ProposalError) as err:
+        load_proposal(path, library)
+    assert expected in str(err.value)
+
+
+def test_a_zip_that_is_not_a_workbook(tmp_path, library):
+    path = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("hello.txt", "not a workbook")
+    (p,) = problems_of(path, library)
+    assert "cannot be opened as an .xlsx workbook" in p
+
+
+def test_template_from_an_older_library(filled, library):
+    edit(filled, "Instructions", "B3", "Made from evidence library 000000000000 (appraisal 0.0.1). Do not edit this cell.")
+    (p,) = problems_of(filled, library)
+    assert p.startswith("Instructions!B3: this template was made from another version of the evidence library")
+
+
+def test_every_problem_at_once_in_several_sheets(filled, library):
+    wb = load_workbook(filled)
+    wb["Site"][CELLS["site.name"].ref] = None
+    wb["Site"][f"{OCCUPANCY.share_col}{OCCUPANCY.first_row}"] = "half"
+    wb["Settings"][CELLS["settings.discounting"].ref] = "treasury"
+    wb["Settings"][CELLS["settings.period_years"].ref] = 2.5
+    wb.save(filled)
+    problems = problems_of(filled, library)
+    assert len(problems) == 4
+    assert any(p.startswith("Site!C4") for p in problems)
+    assert any(p.startswith(f"Site!{OCCUPANCY.share_col}{OCCUPANCY.first_row}") and "found text 'half'" in p for p in problems)
+    assert any(p.startswith("Settings!C7") and "must be one of green_book, none" in p for p in problems)
+    assert any(p.startswith("Settings!C5") and "must be a whole number" in p for p in problems)
+
+
+def test_a_formula_without_a_saved_result_is_reported(filled, library):
+    rows = env_rows(load_workbook(filled)["Environment"])
+    ref = cell(rows, "pm25", GRID.first_option_col)
+    edit(filled, "Environment", ref, "=9.5-0.2")
+    (p,) = problems_of(filled, library)
+    assert p.startswith(f"Environment!{ref}: holds a formula")
+
+
+def test_age_bands_partly_filled(filled, library):
+    wb = load_workbook(filled)
+    site = wb["Site"]
+    site[CELLS["population.total"].ref] = None
+    site[AGE_BANDS.value_ref(0)] = 100
+    wb.save(filled)
+    (p,) = problems_of(filled, library)
+    assert p.startswith(f"Site!{AGE_BANDS.value_ref(1)}, ") and "give residents in every age band" in p
+
+
+def test_cli_reports_a_broken_workbook_without_a_traceback(filled, tmp_path, library):
+    rows = env_rows(load_workbook(filled)["Environment"])
+    edit(filled, "Environment", cell(rows, "pm25", GRID.baseline_col), "n/a")
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "appraisal.cli", "run", str(filled), "--out", str(tmp_path / "r.xlsx")], capture_output=True, text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert f"Environment!{cell(rows, 'pm25', GRID.baseline_col)}" in run.stderr
+
+
+# ---- property: junk in input cells never raises anything but ProposalError ---
+
+JUNK = st.one_of(
+    st.none(),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+    st.integers(-10**12, 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(),
+    st.sampled_from(["=1/0", "=A1", "#N/A", "1e400", " 3 ", "-0", "0.5"]),
+)
+
+
+@pytest.fixture(scope="module")
+def filled_bytes(tmp_path_factory, library, example):
+    return write_template(tmp_path_factory.mktemp("junk") / "f.xlsx", library, example).read_bytes()
+
+
+def _input_cells(library) -> list[tuple[str, str]]:
+    cells = [(spec.sheet, spec.ref) for spec in CELLS.values()]
+    cells += [("Site", AGE_BANDS.value_ref(i)) for i in range(3)]
+    cells += [("Site", f"{c}{OCCUPANCY.first_row + k}") for c in (OCCUPANCY.year_col, OCCUPANCY.share_col) for k in range(5)]
+    n = len(library.characteristics) + 8
+    cells += [("Environment", f"{GRID.letter(col)}{row}") for col in range(GRID.baseline_col, GRID.first_option_col + 4) for row in range(GRID.first_row, GRID.first_row + n)]
+    cells += [("Environment", f"{GRID.letter(col)}{GRID.header_row}") for col in range(GRID.first_option_col, GRID.first_option_col + 5)]
+    return cells
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_junk_in_random_input_cells_gives_errors_or_a_valid_proposal(tmp_path, library, filled_bytes, data):
+    path = tmp_path / "junk.xlsx"
+    path.write_bytes(filled_bytes)
+    cells = data.draw(st.lists(st.sampled_from(_input_cells(library)), min_size=1, max_size=6))
+    wb = load_workbook(path)
+    for sheet, ref in cells:
+        wb[sheet][ref] = data.draw(JUNK)
+    wb.save(path)
+    try:
+        proposal = read_template(path, library)
+    except ProposalError as err:
+        assert err.problems and all(p.place and p.message for p in err.problems)
+    else:
+        appraise(proposal, library)  # a proposal the reader accepts can be appraised
+
+
+# ---- report workbook ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, library, example):
+    result = appraise(example, library)
+    path = result.to_excel(tmp_path_factory.mktemp("report") / "report.xlsx")
+    return result, path
+
+
+def _read_table(ws, header_row: int, n_rows: int, n_cols: int) -> pd.DataFrame:
+    head = [ws.cell(row=header_row, column=c).value for c in range(1, n_cols + 1)]
+    body = [[ws.cell(row=r, column=c).value for c in range(1, n_cols + 1)] for r in range(header_row + 1, header_row + 1 + n_rows)]
+    return pd.DataFrame(body, columns=head)
+
+
+def _find(ws, text: str, col: int = 1) -> int:
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(row=r, column=col).value == text:
+            return r
+    raise AssertionError(f"{text!r} not found in {ws.title}")
+
+
+def test_report_has_six_sheets_and_two_charts(report):
+    _, path = report
+    wb = load_workbook(path)
+    assert wb.sheetnames == list(SHEET_NAMES)
+    charts = wb["Summary"]._charts
+    assert len(charts) == 2
+    assert {type(c).__name__ for c in charts} == {"BarChart", "LineChart"}
+    for name in SHEET_NAMES[1:5]:
+        assert wb[name].freeze_panes is not None
+
+
+def test_report_numbers_equal_the_result_tables(report):
+    result, path = report
+    wb = load_workbook(path)
+    names = _names(result)
+    t = summary_tables(result, names)
+    ws = wb["Summary"]
+    header = _find(ws, "Bearer")
+    got = _read_table(ws, header, len(t["by_bearer"]), 1 + len(result.options))
+    np.testing.assert_allclose(got[result.options].to_numpy(float), t["by_bearer"][result.options].to_numpy(float), rtol=1e-12)
+    assert ws.cell(row=header + 1, column=2).number_format.startswith('"£"')
+    # The summary's total row is the sum of the cost-landing present values.
+    total = result.cost_landing().groupby("option")["present_value_gbp"].sum()
+    np.testing.assert_allclose(got.set_index("Bearer").loc["Total", result.options].to_numpy(float), total[result.options].to_numpy(), rtol=1e-12)
+
+    ws = wb["Cost landing"]
+    header = _find(ws, "Option")
+    cl = result.cost_landing()
+    pv = cl.groupby(["option", "bearer", "component"], sort=False)["present_value_gbp"].sum()
+    got = _read_table(ws, header, len(pv), 4)
+    np.testing.assert_allclose(got["Present value (£)"].to_numpy(float), pv.to_numpy(), rtol=1e-12)
+    first_year = int(result.years[0])
+    col = 5
+    assert ws.cell(row=header, column=col).value == first_year
+    year0 = cl[cl["year"] == first_year].groupby(["option", "bearer", "component"], sort=False)["change_gbp"].sum()
+    np.testing.assert_allclose([ws.cell(row=header + 1 + i, column=col).value for i in range(len(pv))], year0.loc[pv.index].to_numpy(), rtol=1e-12)
+
+    ws = wb["By pathway"]
+    bp = result.by_pathway()
+    header = _find(ws, "Option")
+    got = _read_table(ws, header, len(bp), 7)
+    np.testing.assert_allclose(got["Present value (£)"].to_numpy(float), bp["present_value_gbp"].to_numpy(), rtol=1e-12)
+
+    ws = wb["Cases and deaths"]
+    ct = cases_table(result, names)
+    header = _find(ws, "Option")
+    got = _read_table(ws, header, len(ct), 4)
+    np.testing.assert_allclose(got["Total"].to_numpy(float), ct["Total"].to_numpy(), rtol=1e-12)
+    health = result.health_summary()
+    deaths = ct[ct["Measure"] == "Change in deaths"]["Total"].sum()
+    assert deaths == pytest.approx(health["change_in_deaths"].sum())
+
+    ws = wb["Evidence"]
+    header = _find(ws, "Kind")
+    assert ws.max_row - header == len(result.evidence())
+
+
+def test_cli_run_on_the_example_workbook_writes_the_report(tmp_path, capsys):
+    out = tmp_path / "report.xlsx"
+    assert main(["run", str(EXAMPLE_XLSX), "--out", str(out)]) == 0
+    assert "Present value of the change in cost" in capsys.readouterr().out
+    assert load_workbook(out).sheetnames == list(SHEET_NAMES)
+
+
+def test_cli_template_command(tmp_path, library):
+    path = tmp_path / "t.xlsx"
+    assert main(["template", str(path)]) == 0
+    assert load_workbook(path).sheetnames == ["Instructions", "Site", "Environment", "Settings"]
+    assert main(["template", str(tmp_path / "t.csv")]) == 2
+
+
+def test_csv_and_json_exports_still_work_from_the_workbook(tmp_path, library):
+    result = appraise(load_proposal(EXAMPLE_XLSX, library), library)
+    assert len(result.to_csv(tmp_path)) == 6
+    assert result.to_json(tmp_path / "r.json").is_file()
+
+
+# ---- a real spreadsheet client ---------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed, so the real-client check cannot run here")
+def test_libreoffice_opens_the_template_and_the_report(tmp_path, blank, report):
+    _, path = report
+    for src in (blank, path):
+        run = subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+            capture_output=True, text=True, timeout=300,
+        )
+        assert run.returncode == 0, run.stderr
+        pdf = tmp_path / (src.stem + ".pdf")
+        assert pdf.is_file() and pdf.stat().st_size > 1000
