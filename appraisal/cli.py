@@ -28,7 +28,7 @@ from appraisal.workbook.template import write_template
 def _run(args: argparse.Namespace) -> int:
     library = load_library(args.library)
     proposal = load_proposal(args.proposal, library)
-    result = appraise(proposal, library)
+    result = appraise(proposal, library, draws=args.draws, seed=args.seed)
     out = Path(args.out)
     print(summary_text(result))
     if out.suffix.lower() == ".xlsx":
@@ -71,6 +71,16 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _draws(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of draws, 0 or more; found {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more; found {n}")
+    return n
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="appraisal", description="Price the health effects of urban development and say whose budget they land on.")
     p.add_argument("--library", default=None, help="folder holding pathways/ and unit_costs/ (default: the shipped library)")
@@ -78,6 +88,8 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="appraise a proposal and write its report")
     run.add_argument("proposal", help="the proposal: a filled Excel template (.xlsx) or a .yaml file")
     run.add_argument("--out", required=True, help="a report workbook (.xlsx), or a folder for CSV tables and result.json")
+    run.add_argument("--draws", type=_draws, default=0, help="Monte Carlo draws of the evidence for ranges (e.g. 10000; default 0: central values only)")
+    run.add_argument("--seed", type=int, default=20240401, help="seed of the Monte Carlo draws; the same seed gives the same results")
     run.set_defaults(func=_run)
     tpl = sub.add_parser("template", help="write a blank proposal template (.xlsx) from the evidence library")
     tpl.add_argument("path", help="where to write the template, ending in .xlsx")

@@ -96,30 +96,33 @@ def baseline_rates(library: Library, outcomes: list[str]) -> np.ndarray:
     return np.array([library.band_rates[o] for o in outcomes]).reshape(len(outcomes), len(library.age_bands))
 
 
-def log_ratios(proposal: Proposal, library: Library, paths: Pathways) -> np.ndarray:
-    """Log risk ratio of each pathway for each option: ``[option, pathway]``."""
-    t = paths.table
-    links = library.default_links.set_index("link_id")
-    first = links.loc[t["first_link"]]
-    last = links.loc[t["outcome_link"]]
-    x0 = np.array([proposal.baseline[c] for c in t["characteristic"]], dtype=float)
-    x1 = np.array(
-        [[opt.get(c, proposal.baseline[c]) for c in t["characteristic"]] for opt in proposal.options.values()],
-        dtype=float,
-    ).reshape(len(proposal.options), len(t))
+def log_ratios(model: "Model", link_values: np.ndarray) -> np.ndarray:
+    """Log risk ratio of each pathway for each draw and option: ``[draw, option, pathway]``.
+
+    Parameters
+    ----------
+    model
+        The appraisal's fixed arrays (see :func:`build_model`).
+    link_values
+        ``[draw, link]`` value of each link in ``model.links`` (ratio, or slope for a
+        mediator link); one row of central values gives the central run.
+    """
+    t = model.paths.table
+    links = model.links
+    first = link_values[:, model.first_idx][:, None, :]  # [draw, 1, pathway]
+    ratio = link_values[:, model.last_idx][:, None, :]
+    first_inc = links["increment"].to_numpy(float)[model.first_idx]
+    inc = links["increment"].to_numpy(float)[model.last_idx]
+    form = links["form"].to_numpy()[model.last_idx]
+    threshold = np.nan_to_num(links["threshold"].to_numpy(float)[model.last_idx])
+    x0, x1 = model.x0[None, None, :], model.x1[None]
     dx = x1 - x0
     mediated = (t["mediator"] != "").to_numpy()
     # Change in the exposure seen by the outcome link: the mediator's change where mediated.
-    exposure_change = np.where(
-        mediated, risk.linear(first["central"].to_numpy(float), first["increment"].to_numpy(float), dx), dx
-    )
-    ratio = last["central"].to_numpy(float)
-    inc = last["increment"].to_numpy(float)
-    form = last["form"].to_numpy()
-    threshold = np.nan_to_num(last["threshold"].to_numpy(float))
+    exposure_change = np.where(mediated, risk.linear(first, first_inc, dx), dx)
     # Each form sees only its own pathways' inputs; the others get inputs that give 0.
     shares = form == "proportion_exposed"
-    out = np.select(
+    return np.select(
         [form == "log_linear", form == "threshold_log_linear", shares],
         [
             risk.log_linear(ratio, inc, exposure_change),
@@ -127,29 +130,28 @@ def log_ratios(proposal: Proposal, library: Library, paths: Pathways) -> np.ndar
             risk.proportion_exposed(ratio, np.where(shares, x0, 0.0), np.where(shares, x1, 0.0)),
         ],
     )
-    return out
 
 
 def count_overlaps_once(log_ratio: np.ndarray, paths: Pathways) -> np.ndarray:
     """Keep one pathway per overlap group and outcome: the largest absolute effect.
 
     Links in one overlap group estimate the same effect (e.g. PM2.5 and NO2 on
-    mortality); adding them would count it twice. For each option and age band
-    only the pathway with the largest absolute log ratio in the group counts.
+    mortality); adding them would count it twice. For each draw, option and age
+    band only the pathway with the largest absolute log ratio in the group counts.
 
     Parameters
     ----------
     log_ratio
-        ``[option, pathway, band]`` log risk ratios.
+        ``[..., pathway, band]`` log risk ratios (leading axes: draws, options).
     """
     t = paths.table
     out = log_ratio.copy()
     for _, members in t[t["overlap_group"] != ""].groupby(["overlap_group", "outcome"]).groups.items():
         idx = np.asarray(list(members))
-        block = out[:, idx, :]
-        keep = np.abs(block).argmax(axis=1)
-        mask = np.arange(len(idx))[None, :, None] == keep[:, None, :]
-        out[:, idx, :] = np.where(mask, block, 0.0)
+        block = out[..., idx, :]
+        keep = np.abs(block).argmax(axis=-2)
+        mask = np.arange(len(idx))[:, None] == keep[..., None, :]
+        out[..., idx, :] = np.where(mask, block, 0.0)
     return out
 
 
@@ -182,9 +184,10 @@ def cost_rows(
     )
     n = s.period_years
     rates = library.discount_rates
-    if s.discounting == "green_book":
-        df_std = costing.discount_factors(costing.annual_rates(rates[rates["schedule"] == "standard"], n))
-        health_rates = costing.annual_rates(rates[rates["schedule"] == "health"], n)
+    if s.discounting in ("green_book", "standard"):
+        std_rates = costing.annual_rates(rates[rates["schedule"] == "standard"], n)
+        df_std = costing.discount_factors(std_rates)
+        health_rates = costing.annual_rates(rates[rates["schedule"] == "health"], n) if s.discounting == "green_book" else std_rates
         df_health = costing.discount_factors(health_rates)
         ly_rate = float(health_rates[0])
     else:
@@ -210,6 +213,114 @@ def cost_rows(
     return CostRows(uc, weight, timing, discount, shares, bearers)
 
 
+@dataclass(frozen=True)
+class Model:
+    """Everything about an appraisal that does not change from draw to draw.
+
+    ``links`` are the default links on the proposal's pathways, one row each;
+    ``first_idx``/``last_idx`` index them for each pathway (the link into the
+    mediator, the same as ``last_idx`` for a direct pathway, and the link acting
+    on the outcome).
+    """
+
+    proposal: Proposal
+    library: Library
+    paths: Pathways
+    outcomes: list[str]
+    years: np.ndarray
+    profile: np.ndarray
+    life_expectancy: np.ndarray
+    links: pd.DataFrame
+    first_idx: np.ndarray
+    last_idx: np.ndarray
+    x0: np.ndarray  # [pathway] baseline value of the pathway's characteristic
+    x1: np.ndarray  # [option, pathway]
+    age_weight: np.ndarray  # [pathway, band]
+    onehot: np.ndarray  # [pathway, outcome]
+    base_cases: np.ndarray  # [pathway, band] baseline cases a year of the pathway's outcome
+    costs: CostRows
+    match: np.ndarray  # [pathway, cost row]
+
+    @property
+    def central_link_values(self) -> np.ndarray:
+        """``[1, link]`` the central value of each link."""
+        return self.links["central"].to_numpy(float)[None, :]
+
+    @property
+    def central_cost_values(self) -> np.ndarray:
+        """``[1, cost row]`` each unit cost in £ at the price year."""
+        return self.costs.table["uplifted"].to_numpy(float)[None, :]
+
+
+def build_model(proposal: Proposal, library: Library) -> Model:
+    """Check the proposal and lay out the arrays every run of it shares."""
+    problems = check_proposal(proposal, library)
+    if problems:
+        raise ProposalError("The proposal", problems)
+    chars = [c for c in library.characteristics["characteristic_id"] if c in proposal.baseline]
+    paths = find_pathways(library, chars)
+    t = paths.table
+    outcomes = [o for o in library.outcomes["outcome_id"] if o in set(t["outcome"])]
+    years, g = time_profile(proposal)
+    life_exp = library.life_years_per_death
+    used = list(dict.fromkeys([*t["first_link"], *t["outcome_link"]]))
+    links = library.default_links.set_index("link_id").loc[used].reset_index()
+    position = {link: i for i, link in enumerate(used)}
+    x0 = np.array([proposal.baseline[c] for c in t["characteristic"]], dtype=float)
+    x1 = np.array(
+        [[opt.get(c, proposal.baseline[c]) for c in t["characteristic"]] for opt in proposal.options.values()],
+        dtype=float,
+    ).reshape(len(proposal.options), len(t))
+    age_weight = band_overlap(library.age_bands, list(zip(t["age_from"].astype(int), t["age_to"].astype(int))))
+    out_idx = np.array([outcomes.index(o) for o in t["outcome"]], dtype=int)
+    onehot = np.zeros((len(t), len(outcomes)))
+    onehot[np.arange(len(t)), out_idx] = 1.0
+    pop = population_by_band(proposal, library)
+    base_cases = (pop[None, :] * baseline_rates(library, outcomes))[out_idx]
+    costs = cost_rows(proposal, library, outcomes, g, life_exp)
+    row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]], dtype=int)
+    return Model(
+        proposal=proposal,
+        library=library,
+        paths=paths,
+        outcomes=outcomes,
+        years=years,
+        profile=g,
+        life_expectancy=life_exp,
+        links=links,
+        first_idx=np.array([position[x] for x in t["first_link"]], dtype=int),
+        last_idx=np.array([position[x] for x in t["outcome_link"]], dtype=int),
+        x0=x0,
+        x1=x1,
+        age_weight=age_weight,
+        onehot=onehot,
+        base_cases=base_cases,
+        costs=costs,
+        match=onehot[:, row_outcome],
+    )
+
+
+def run_model(model: Model, link_values: np.ndarray) -> np.ndarray:
+    """Annual change in cases at full occupancy and full effect: ``[draw, option, pathway, band]``.
+
+    The change in cases of an outcome is ``base x (exp(S) - 1)`` with ``S`` the sum
+    of its pathways' log ratios (effects multiply); each pathway's share is
+    ``base x ln RR_path x (exp(S) - 1) / S`` (:func:`appraisal.risk.change_factor`).
+    """
+    lr = log_ratios(model, link_values)[..., None] * model.age_weight  # [draw, option, pathway, band]
+    lr = count_overlaps_once(lr, model.paths)
+    total = np.einsum("dopb,pk->dokb", lr, model.onehot)
+    out_idx = model.onehot.argmax(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        factor = risk.change_factor(total)
+        return model.base_cases * lr * factor[:, :, out_idx, :]
+
+
+def cost_units(model: Model, annual: np.ndarray) -> np.ndarray:
+    """Annual change in costed units (cases, deaths or discounted life-years): ``[draw, option, pathway, cost row]``."""
+    return np.einsum("dopb,rb,pr->dopr", annual, model.costs.band_weight, model.match)
+
+
 def _check_finite(annual: np.ndarray, proposal: Proposal, t: pd.DataFrame) -> None:
     """Refuse results that overflowed: a change far outside the evidence gives no finite number."""
     bad = ~np.isfinite(annual).all(axis=2)  # [option, pathway]
@@ -227,68 +338,51 @@ def _check_finite(annual: np.ndarray, proposal: Proposal, t: pd.DataFrame) -> No
     raise ProposalError("The proposal", problems)
 
 
-def appraise(proposal: Proposal, library: Library | None = None):
-    """Appraise every option of a proposal against its baseline.
-
-    Method (DESIGN.md section 4): for each pathway, the log risk ratio of the
-    option against the baseline (:mod:`appraisal.risk`); links in one overlap
-    group counted once; ratios on one outcome multiplied; change in cases =
-    baseline cases x (combined ratio - 1), shared out by pathway; costs = change
-    in cases x unit cost per component, uplifted to the price year, split by
-    bearer and discounted the Green Book way (:mod:`appraisal.costing`).
+def appraise(proposal: Proposal, library: Library | None = None, draws: int = 0, seed: int | None = None, progress: bool | None = None):
+    """Appraise a proposal: change in cases, deaths and costs of each option against the baseline.
 
     Parameters
     ----------
     proposal
-        A checked proposal (see :func:`appraisal.load_proposal`).
+        The proposal (see :func:`appraisal.load_proposal`).
     library
-        The evidence library; the shipped one if None.
+        The evidence library (default: the shipped one).
+    draws
+        Monte Carlo draws of every link and unit cost with an interval (0: central values only).
+        See :mod:`appraisal.uncertainty` for the distributions.
+    seed
+        Seed of the random draws; the same seed gives identical results.
+    progress
+        Show a progress bar for runs over a second (default: only in a terminal, never under CI).
 
     Returns
     -------
     Result
-        Tables of cases, deaths, life-years and costs (see :class:`appraisal.Result`).
+        Tables of cases, deaths, life-years and costs (see :class:`appraisal.Result`),
+        with percentiles when ``draws`` > 0.
     """
     from appraisal.result import Result
+    from appraisal.uncertainty import monte_carlo, summarise
 
     library = library or load_library()
-    problems = check_proposal(proposal, library)
-    if problems:
-        raise ProposalError("The proposal", problems)
-    chars = [c for c in library.characteristics["characteristic_id"] if c in proposal.baseline]
-    paths = find_pathways(library, chars)
-    outcomes = [o for o in library.outcomes["outcome_id"] if o in set(paths.table["outcome"])]
-    bands = library.age_bands
-    years, g = time_profile(proposal)
-    pop = population_by_band(proposal, library)
-    life_exp = library.life_years_per_death
-    t = paths.table
-    age_weight = band_overlap(bands, list(zip(t["age_from"].astype(int), t["age_to"].astype(int))))
-    lr = log_ratios(proposal, library, paths)[:, :, None] * age_weight[None, :, :]
-    lr = count_overlaps_once(lr, paths)
-    out_idx = np.array([outcomes.index(o) for o in t["outcome"]], dtype=int)
-    onehot = np.zeros((len(t), len(outcomes)))
-    onehot[np.arange(len(t)), out_idx] = 1.0
-    total = np.einsum("opb,pk->okb", lr, onehot)
-    base_cases = pop[None, :] * baseline_rates(library, outcomes)
-    with np.errstate(over="ignore", invalid="ignore"):
-        factor = risk.change_factor(total)
-        annual = base_cases[out_idx][None] * lr * factor[:, out_idx, :]
-    _check_finite(annual, proposal, t)
-    costs = cost_rows(proposal, library, outcomes, g, life_exp)
-    row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]], dtype=int)
-    match = onehot[:, row_outcome]  # [pathway, row]
-    # Annual change in costed units at full occupancy: [option, pathway, row].
-    units = np.einsum("opb,rb,pr->opr", annual, costs.band_weight, match)
+    model = build_model(proposal, library)
+    annual = run_model(model, model.central_link_values)[0]
+    _check_finite(annual, proposal, model.paths.table)
+    units = cost_units(model, annual[None])[0]
+    central = summarise(model, model.central_link_values, model.central_cost_values)
+    uncertainty = monte_carlo(model, draws, seed, progress) if draws else None
     return Result(
         proposal=proposal,
         library=library,
-        pathways=t,
-        outcomes=outcomes,
-        years=years,
-        profile=g,
+        pathways=model.paths.table,
+        outcomes=model.outcomes,
+        years=model.years,
+        profile=model.profile,
         annual_cases=annual,
-        life_expectancy=life_exp,
-        cost_rows=costs,
+        life_expectancy=model.life_expectancy,
+        cost_rows=model.costs,
         cost_units=units,
+        model=model,
+        central=central,
+        uncertainty=uncertainty,
     )

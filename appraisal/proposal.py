@@ -63,9 +63,10 @@ class Settings(_Model):
     start_year: int = Field(ge=1990, le=2100, description="First year of the appraisal (year 0).")
     period_years: int = Field(ge=1, le=125, description="Number of years appraised.")
     price_year: int = Field(description="Price base of all money, a financial year start (2024 = 2024-25).")
-    discounting: Literal["green_book", "none"] = Field(
+    discounting: Literal["green_book", "standard", "none"] = Field(
         "green_book",
-        description="green_book: standard schedule for financial costs, health schedule for health-valued costs.",
+        description="green_book: standard schedule for financial costs, health schedule for health-valued costs; "
+        "standard: the standard schedule for everything (a sensitivity test); none: no discounting.",
     )
     effect_lag_years: int = Field(0, ge=0, description="Years after start_year before effects begin.")
     ramp_years: int = Field(0, ge=0, description="Years over which effects build linearly to full strength.")

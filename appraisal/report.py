@@ -21,7 +21,7 @@ def summary_text(result: Result) -> str:
         f"Health appraisal of {p.site.name}",
         f"{s.period_years} years from {s.start_year}; £ at {s.price_year}-{(s.price_year + 1) % 100:02d} prices; "
         f"present values discounted to {s.start_year} "
-        + ("(Green Book: standard schedule for financial costs, health schedule for health-valued costs)" if s.discounting == "green_book" else "(no discounting)")
+        + ("(Green Book: standard schedule for financial costs, health schedule for health-valued costs)" if s.discounting == "green_book" else "(standard schedule for all costs)" if s.discounting == "standard" else "(no discounting)")
         + f"; deaths valued by {'discounted life-years lost' if s.mortality_valuation == 'life_years' else 'the value of a prevented fatality'}.",
         "Change in cost against the baseline: a negative number is a saving to that bearer.",
         "",
@@ -47,6 +47,16 @@ def summary_text(result: Result) -> str:
         lines.append(outcome_names[o][: width - 2].ljust(width) + "".join(f"{vals[opt]:+,.2f}".rjust(col) for opt in result.options))
     deaths = health.groupby("option")["change_in_deaths"].sum()
     lines.append("Change in deaths (all outcomes)".ljust(width) + "".join(f"{deaths[o]:+,.2f}".rjust(col) for o in result.options))
+    u = result.uncertainty
+    if u is not None:
+        total = summary[summary["bearer"] == "total"].set_index("option")
+        lines += ["", f"Uncertainty: {u.draws:,} Monte Carlo draws of the evidence (seed {u.seed})"]
+        lines.append("Total present value, 5th percentile".ljust(width) + "".join(_gbp(total.loc[o, "present_value_gbp_p5"]).rjust(col) for o in result.options))
+        lines.append("Total present value, 95th percentile".ljust(width) + "".join(_gbp(total.loc[o, "present_value_gbp_p95"]).rjust(col) for o in result.options))
+        lines.append("Probability of a saving overall".ljust(width) + "".join(f"{total.loc[o, 'probability_lower_cost']:.0%}".rjust(col) for o in result.options))
+    from appraisal.workbook.report import confidence_lines
+
+    lines += ["", "How much of the answer rests on which evidence:"] + [f"  {line}" for line in confidence_lines(result)]
     return "\n".join(lines)
 
 

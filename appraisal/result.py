@@ -9,16 +9,17 @@ at the proposal's price year; present values are discounted to its start year.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from appraisal.engine import CostRows
+from appraisal.engine import CostRows, Model
 from appraisal.evidence.library import Library
 from appraisal.evidence.tables import COMPONENTS
 from appraisal.proposal import Proposal
+from appraisal.uncertainty import PERCENTILES, Draws, Uncertainty, evidence_shares, landing, one_way_sensitivity, outcome_totals
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class Result:
     cost_units
         ``[option, pathway, cost row]`` annual change in costed units (cases, deaths,
         or discounted life-years) at full occupancy and full effect.
+    uncertainty
+        Monte Carlo percentiles when the appraisal was run with draws; every table then
+        gains ``_p5``, ``_p50`` and ``_p95`` columns beside its central values.
     """
 
     proposal: Proposal
@@ -46,17 +50,18 @@ class Result:
     life_expectancy: np.ndarray
     cost_rows: CostRows
     cost_units: np.ndarray
+    model: Model
+    central: Draws
+    uncertainty: Uncertainty | None = None
 
     @property
     def options(self) -> list[str]:
         return list(self.proposal.options)
 
     # ---- arrays -------------------------------------------------------------
-    def _cost_by_row_year(self) -> np.ndarray:
-        """``[option, pathway, cost row, year]`` undiscounted change in £."""
-        cr = self.cost_rows
-        value = cr.table["uplifted"].to_numpy(float)
-        return self.cost_units[..., None] * (value[:, None] * cr.timing)[None, None]
+    def _fatal_outcomes(self) -> np.ndarray:
+        o = self.library.outcomes.set_index("outcome_id")
+        return (o.loc[self.outcomes, "fatal"] == "yes").to_numpy()
 
     def _fatal(self) -> np.ndarray:
         o = self.library.outcomes.set_index("outcome_id")
@@ -69,28 +74,37 @@ class Result:
         Deaths are the change in cases of fatal outcomes; life-years lost are
         deaths x remaining life expectancy at the band's age (undiscounted).
         """
-        onehot = (self.pathways["outcome"].to_numpy()[:, None] == np.array(self.outcomes)[None, :]).astype(float)
-        by_outcome = np.einsum("opb,pk->okb", self.annual_cases, onehot)
-        deaths = np.einsum("opb,pk->okb", self.annual_cases * self._fatal()[None, :, None], onehot)
+        fatal = self._fatal_outcomes()
+        by_outcome = self.central.by_band[0]
         cases = by_outcome[..., None] * self.profile
-        d = deaths[..., None] * self.profile
+        d = cases * fatal[None, :, None, None]
         ly = d * self.life_expectancy[None, None, :, None]
         idx = pd.MultiIndex.from_product(
             [self.options, self.outcomes, self.library.band_labels, self.years],
             names=["option", "outcome", "age_band", "year"],
         )
-        return pd.DataFrame(
+        out = pd.DataFrame(
             {"change_in_cases": cases.ravel(), "change_in_deaths": d.ravel(), "change_in_life_years": ly.ravel()},
             index=idx,
         ).reset_index()
+        u = self.uncertainty
+        if u is not None:
+            for i, q in enumerate(PERCENTILES):
+                c = u.cases_by_band[i][..., None] * self.profile  # [o, k, b, y]
+                out[f"change_in_cases_p{q}"] = c.ravel()
+                out[f"change_in_deaths_p{q}"] = (c * fatal[None, :, None, None]).ravel()
+                out[f"change_in_life_years_p{q}"] = (c * fatal[None, :, None, None] * self.life_expectancy[None, None, :, None]).ravel()
+        return out
 
     def cost_landing(self) -> pd.DataFrame:
         """Change in cost by option, bearer, component and year: £ undiscounted and present value."""
         cr = self.cost_rows
-        cost = self._cost_by_row_year().sum(axis=1)  # [option, row, year]
         comps = list(COMPONENTS)
         # [option, bearer, component, year]
-        undiscounted = np.einsum("ory,rbc->obcy", cost, cr.shares)
+        undiscounted = np.stack([
+            np.stack([landing(self.model, self.central.row_cost, o, b)[0] for b in range(len(cr.bearers))])
+            for o in range(len(self.options))
+        ])
         discounted = undiscounted * cr.discount[None, None]
         idx = pd.MultiIndex.from_product(
             [self.options, cr.bearers, comps, self.years], names=["option", "bearer", "component", "year"]
@@ -98,6 +112,12 @@ class Result:
         out = pd.DataFrame(
             {"change_gbp": undiscounted.ravel(), "present_value_gbp": discounted.ravel()}, index=idx
         ).reset_index()
+        u = self.uncertainty
+        if u is not None:
+            for i, q in enumerate(PERCENTILES):
+                out[f"change_gbp_p{q}"] = u.landing[i].ravel()
+            for i, q in enumerate(PERCENTILES):
+                out[f"present_value_gbp_p{q}"] = (u.landing[i] * cr.discount[None, None]).ravel()
         # Keep every bearer and component a unit cost in play lands on (zeros included), and no others.
         lands = cr.shares.sum(axis=0) > 0  # [bearer, component]
         keep = lands[[cr.bearers.index(b) for b in out["bearer"]], [comps.index(c) for c in out["component"]]]
@@ -105,9 +125,8 @@ class Result:
 
     def by_pathway(self) -> pd.DataFrame:
         """Cases over the period and present value of cost by pathway and option."""
-        cr = self.cost_rows
-        pv = np.einsum("opry,rbc,cy->op", self._cost_by_row_year(), cr.shares, cr.discount)
-        cases = self.annual_cases.sum(axis=2) * self.profile.sum()
+        pv = self.central.path_pv[0]
+        cases = self.central.path_cases[0]
         t = self.pathways
         link = np.where(t["mediator"] == "", t["outcome_link"], t["first_link"] + " + " + t["outcome_link"])
         paths = pd.DataFrame({"characteristic": t["characteristic"], "mediator": t["mediator"], "outcome": t["outcome"], "link": link})
@@ -115,6 +134,12 @@ class Result:
         out.insert(0, "option", np.repeat(self.options, len(t)))
         out["change_in_cases"] = cases.ravel()
         out["present_value_gbp"] = pv.ravel()
+        u = self.uncertainty
+        if u is not None:
+            for i, q in enumerate(PERCENTILES):
+                out[f"change_in_cases_p{q}"] = u.pathway_cases[i].ravel()
+            for i, q in enumerate(PERCENTILES):
+                out[f"present_value_gbp_p{q}"] = u.pathway_pv[i].ravel()
         return out
 
     def summary(self) -> pd.DataFrame:
@@ -122,20 +147,77 @@ class Result:
 
         A ``total`` row per option sums the bearers.
         """
-        cl = self.cost_landing()
-        pv = cl.groupby(["option", "bearer"], sort=False)["present_value_gbp"].sum().reset_index()
-        total = pv.groupby("option", sort=False)["present_value_gbp"].sum().reset_index().assign(bearer="total")
-        out = pd.concat([pv, total], ignore_index=True)
-        out["option"] = pd.Categorical(out["option"], self.options)
-        out = out.sort_values(["option"], kind="stable").reset_index(drop=True)
-        out["option"] = out["option"].astype(str)
+        cr = self.cost_rows
+        lands = np.flatnonzero(cr.shares.sum(axis=(0, 2)) > 0)  # bearers some unit cost in play lands on
+        bearers = [cr.bearers[b] for b in lands] + ["total"]
+        pv = self.central.pv[0]  # [option, bearer]
+        values = np.concatenate([pv[:, lands], pv.sum(axis=1, keepdims=True)], axis=1)
+        out = pd.DataFrame({
+            "option": np.repeat(self.options, len(bearers)),
+            "bearer": bearers * len(self.options),
+            "present_value_gbp": values.ravel(),
+        })
         out["benefit_gbp"] = -out["present_value_gbp"]
+        u = self.uncertainty
+        if u is not None:
+            bearers = self.cost_rows.bearers
+            draws = np.concatenate([u.pv, u.pv.sum(axis=2, keepdims=True)], axis=2)  # [d, o, bearer + total]
+            o_idx = [self.options.index(o) for o in out["option"]]
+            b_idx = [len(bearers) if b == "total" else bearers.index(b) for b in out["bearer"]]
+            picked = draws[:, o_idx, b_idx]  # [d, row]
+            for q, values in zip(PERCENTILES, np.percentile(picked, PERCENTILES, axis=0)):
+                out[f"present_value_gbp_p{q}"] = values
+            out["probability_lower_cost"] = (picked < 0).mean(axis=0)
         return out
 
     def health_summary(self) -> pd.DataFrame:
         """Per option and outcome: change in cases and deaths over the whole period."""
-        c = self.cases()
-        return c.groupby(["option", "outcome"], sort=False)[["change_in_cases", "change_in_deaths", "change_in_life_years"]].sum().reset_index()
+        cols = ["change_in_cases", "change_in_deaths", "change_in_life_years"]
+        totals = outcome_totals(self.model, self.central.by_band)[0]  # [option, outcome, 3]
+        out = pd.DataFrame({"option": np.repeat(self.options, len(self.outcomes)), "outcome": self.outcomes * len(self.options)})
+        for j, col in enumerate(cols):
+            out[col] = totals[:, :, j].ravel()
+        u = self.uncertainty
+        if u is not None:
+            for i, q in enumerate(PERCENTILES):
+                for j, col in enumerate(cols):
+                    out[f"{col}_p{q}"] = u.totals[i, :, :, j].ravel()
+        return out
+
+    # ---- sensitivity and confidence ----------------------------------------
+    def sensitivity(self) -> pd.DataFrame:
+        """One-way sensitivity of each option's total present value to each link and unit cost
+        at its low and high value (see :func:`appraisal.uncertainty.one_way_sensitivity`)."""
+        return one_way_sensitivity(self.model)
+
+    def value_judgements(self) -> pd.DataFrame:
+        """Each option's total present value under the main value judgements, side by side.
+
+        Scenarios: the settings as given; deaths valued the other way (life-years or VPF);
+        health effects discounted at the standard rather than the health schedule; no discounting.
+        """
+        from appraisal.engine import appraise
+
+        s = self.proposal.settings
+        other = "vpf" if s.mortality_valuation == "life_years" else "life_years"
+        scenarios = {
+            "as set": {},
+            f"deaths valued by {'the value of a prevented fatality' if other == 'vpf' else 'life-years lost'}": {"mortality_valuation": other},
+            "health effects at the standard discount rate": {"discounting": "standard"},
+            "no discounting": {"discounting": "none"},
+        }
+        rows = []
+        for name, change in scenarios.items():
+            proposal = self.proposal.model_copy(update={"settings": s.model_copy(update=change)})
+            pv = appraise(proposal, self.library).summary()
+            for _, r in pv[pv["bearer"] == "total"].iterrows():
+                rows.append({"scenario": name, "option": r["option"], "present_value_gbp": r["present_value_gbp"]})
+        table = pd.DataFrame(rows).pivot(index="scenario", columns="option", values="present_value_gbp")
+        return table.loc[list(scenarios), self.options].reset_index()
+
+    def confidence(self) -> pd.DataFrame:
+        """Share of each option's present value by the evidence behind it: ``verified_in`` and evidence grade."""
+        return evidence_shares(self.model, self.cost_units)
 
     def evidence(self) -> pd.DataFrame:
         """Every link and unit cost behind the numbers, with its full citation and locator."""

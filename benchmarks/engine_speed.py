@@ -37,25 +37,16 @@ def best_of(fn, repeat: int) -> float:
 
 def bare_kernel_inputs(proposal, library):
     """The arrays the engine's arithmetic runs on, prepared outside the timed region."""
-    chars = [c for c in library.characteristics["characteristic_id"] if c in proposal.baseline]
-    paths = engine.find_pathways(library, chars)
-    t = paths.table
-    outcomes = [o for o in library.outcomes["outcome_id"] if o in set(t["outcome"])]
-    years, g = engine.time_profile(proposal)
-    life = library.life_years_per_death
-    costs = engine.cost_rows(proposal, library, outcomes, g, life)
-    out_idx = np.array([outcomes.index(o) for o in t["outcome"]])
-    onehot = np.zeros((len(t), len(outcomes)))
-    onehot[np.arange(len(t)), out_idx] = 1.0
-    row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]])
+    model = engine.build_model(proposal, library)
+    t = model.paths.table
     return {
-        "log_ratio": engine.log_ratios(proposal, library, paths),
-        "age_weight": engine.band_overlap(library.age_bands, list(zip(t["age_from"].astype(int), t["age_to"].astype(int)))),
-        "base": (engine.population_by_band(proposal, library)[None, :] * engine.baseline_rates(library, outcomes))[out_idx],
-        "onehot": onehot,
-        "out_idx": out_idx,
-        "band_weight": costs.band_weight,
-        "match": onehot[:, row_outcome],
+        "log_ratio": engine.log_ratios(model, model.central_link_values)[0],
+        "age_weight": model.age_weight,
+        "base": model.base_cases,
+        "onehot": model.onehot,
+        "out_idx": model.onehot.argmax(axis=1),
+        "band_weight": model.costs.band_weight,
+        "match": model.match,
         "groups": [np.asarray(list(m)) for m in t[t["overlap_group"] != ""].groupby(["overlap_group", "outcome"]).groups.values()],
     }
 

@@ -118,7 +118,7 @@ def test_blank_template_has_the_sheets_validation_and_protection(blank, library)
     assert not env.cell(row=GRID.first_row + 1, column=GRID.baseline_col).protection.locked
     assert env.cell(row=GRID.first_row + 1, column=2).protection.locked
     lists = [dv.formula1 for dv in wb["Settings"].data_validations.dataValidation if dv.type == "list"]
-    assert '"green_book,none"' in lists and '"life_years,vpf"' in lists
+    assert '"green_book,standard,none"' in lists and '"life_years,vpf"' in lists
 
 
 # ---- bad input: each names its sheet and cell --------------------------------
@@ -220,7 +220,7 @@ def test_every_problem_at_once_in_several_sheets(filled, library):
     assert len(problems) == 4
     assert any(p.startswith("Site!C4") for p in problems)
     assert any(p.startswith(f"Site!{OCCUPANCY.share_col}{OCCUPANCY.first_row}") and "found text 'half'" in p for p in problems)
-    assert any(p.startswith("Settings!C7") and "must be one of green_book, none" in p for p in problems)
+    assert any(p.startswith("Settings!C7") and "must be one of green_book, standard, none" in p for p in problems)
     assert any(p.startswith("Settings!C5") and "must be a whole number" in p for p in problems)
 
 
@@ -324,7 +324,7 @@ def _find(ws, text: str, col: int = 1) -> int:
 def test_report_has_six_sheets_and_two_charts(report):
     _, path = report
     wb = load_workbook(path)
-    assert wb.sheetnames == list(SHEET_NAMES)
+    assert wb.sheetnames == list(SHEET_NAMES) and len(SHEET_NAMES) == 7
     charts = wb["Summary"]._charts
     assert len(charts) == 2
     assert {type(c).__name__ for c in charts} == {"BarChart", "LineChart"}

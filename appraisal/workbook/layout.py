@@ -76,8 +76,9 @@ CELLS: dict[str, Cell] = {
     "settings.discounting": Cell(
         SETTINGS, "C7", "Discounting", "choice",
         "green_book: HM Treasury Green Book schedules (standard rates for financial costs, health rates for "
-        "quality of life and life-years); none: no discounting (for a sensitivity test).",
-        choices=("green_book", "none"), default="green_book",
+        "quality of life and life-years); standard: the standard rates for everything; none: no discounting "
+        "(the last two for sensitivity tests).",
+        choices=("green_book", "standard", "none"), default="green_book",
     ),
     "settings.effect_lag_years": Cell(
         SETTINGS, "C8", "Lag before effects begin (years)", "whole",

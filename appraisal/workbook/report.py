@@ -12,17 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from appraisal.result import Result
+from appraisal.uncertainty import PERCENTILES
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
 CASES = '#,##0.00;[Red]-#,##0.00'
 HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
-SHEET_NAMES = ("Summary", "Cost landing", "By pathway", "Cases and deaths", "Evidence", "Inputs")
+SHEET_NAMES = ("Summary", "Cost landing", "By pathway", "Cases and deaths", "Evidence", "Inputs", "Sensitivity")
 
 
 def write_report(result: Result, path: str | Path) -> Path:
@@ -37,8 +38,9 @@ def write_report(result: Result, path: str | Path) -> Path:
     _cases(wb.create_sheet(SHEET_NAMES[3]), result, names)
     _evidence(wb.create_sheet(SHEET_NAMES[4]), result)
     _inputs(wb.create_sheet(SHEET_NAMES[5]), result)
+    _sensitivity(wb.create_sheet(SHEET_NAMES[6]), result)
     for ws in wb.worksheets:
-        _print_setup(ws, fit_width=ws.title not in ("Cost landing", "Cases and deaths"))
+        _print_setup(ws, fit_width=ws.title not in ("Cost landing", "Cases and deaths", "Sensitivity"))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -113,6 +115,8 @@ def _money_note(result: Result) -> str:
     disc = (
         "discounted with the HM Treasury Green Book schedules (standard rates for financial costs, health rates for quality of life and life-years)"
         if s.discounting == "green_book"
+        else "discounted with the standard Green Book schedule for all costs"
+        if s.discounting == "standard"
         else "not discounted"
     )
     return f"£ in {s.price_year}-{(s.price_year + 1) % 100:02d} prices; present values to {s.start_year}, {disc}."
@@ -129,6 +133,12 @@ def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFr
         by_bearer[o] = pv[o].to_numpy()
     benefit = {"Bearer": "Benefit (= minus the total change in cost)"} | {o: -pv.loc["total", o] for o in result.options}
     by_bearer = pd.concat([by_bearer, pd.DataFrame([benefit])], ignore_index=True)
+    ranges = None
+    if result.uncertainty is not None:
+        cols = [f"present_value_gbp_p{q}" for q in PERCENTILES] + ["probability_lower_cost"]
+        ranges = summary[["option", "bearer", *cols]].copy()
+        ranges["bearer"] = [names.get(b, b) for b in ranges["bearer"]]
+        ranges.columns = ["Option", "Bearer", *[f"{q}th percentile (£)" for q in PERCENTILES], "Probability the option lowers this cost"]
 
     health = result.health_summary()
     rows = []
@@ -143,7 +153,7 @@ def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFr
     cl = result.cost_landing()
     by_year = cl.pivot_table(index="year", columns="option", values="change_gbp", aggfunc="sum")[result.options]
     by_year = by_year.reset_index().rename(columns={"year": "Year"})
-    return {"by_bearer": by_bearer, "cases": cases, "by_year": by_year}
+    return {"by_bearer": by_bearer, "cases": cases, "by_year": by_year, "ranges": ranges}
 
 
 def _axes(chart) -> None:
@@ -178,6 +188,20 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     _axes(bars)
     bars.height, bars.width = 9, 18
     ws.add_chart(bars, f"{get_column_letter(n + 3)}{first}")
+
+    if t["ranges"] is not None:
+        u = result.uncertainty
+        row += 1
+        ws.cell(row=row, column=1, value=f"Range of the present value from {u.draws:,} Monte Carlo draws of the evidence (seed {u.seed})").font = Font(bold=True)
+        fmt = {f"{q}th percentile (£)": GBP for q in PERCENTILES} | {"Probability the option lowers this cost": "0%"}
+        row = _table(ws, t["ranges"], row + 1, fmt)
+
+    row += 1
+    ws.cell(row=row, column=1, value="How much of the answer rests on which evidence").font = Font(bold=True)
+    for line in confidence_lines(result):
+        row += 1
+        ws.cell(row=row, column=1, value=line)
+    row += 1
 
     row += 1
     ws.cell(row=row, column=1, value="Health: change over the whole period (a negative change in cases is cases averted)").font = Font(bold=True)
@@ -219,6 +243,72 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     ws.add_chart(line, f"{get_column_letter(n + 3)}{first}")
     _widths(ws, {1: 52}, default=18, upto=n + 1)
     ws.freeze_panes = "A4"
+
+
+def confidence_lines(result: Result) -> list[str]:
+    """The confidence statement: share of each option's present value by verification and evidence grade."""
+    c = result.confidence()
+    lines = []
+    for option in result.options:
+        rows = c[c["option"] == option]
+        v = rows[rows["basis"] == "verified_in"].set_index("category")["share"]
+        g = rows[rows["basis"] == "evidence_grade"].set_index("category")["share"]
+        primary = v.get("all read in the primary source", 0.0)
+        graded = ", ".join(f"{share:.0%} {cat}" for cat, share in g.sort_values(ascending=False).items())
+        lines.append(
+            f"{option}: {primary:.0%} of the present value (in absolute terms) rests on links and unit costs all read in "
+            f"their primary source, {1 - primary:.0%} on at least one read only as quoted by another source. By evidence grade: {graded}."
+        )
+    return lines
+
+
+def _sensitivity(ws: Worksheet, result: Result) -> None:
+    row = _title(ws, "Sensitivity: what drives each option's present value", [
+        "One-way: each link and unit cost set to the low and to the high end of its 95% interval, every other input central.",
+        "The tornado charts show the change in each option's total present value from its central value. " + _money_note(result),
+    ])
+    judgements = result.value_judgements()
+    ws.cell(row=row, column=1, value="Value judgements: total present value of the change in cost under each").font = Font(bold=True)
+    judgements = judgements.rename(columns={"scenario": "Scenario"})
+    row = _table(ws, judgements, row + 1, {o: GBP for o in result.options}) + 1
+    sens = result.sensitivity()
+    table = pd.DataFrame({
+        "Option": sens["option"], "Kind": sens["kind"], "Library id": sens["id"], "What": sens["what"],
+        "Low value": sens["low"], "High value": sens["high"],
+        "Present value, central (£)": sens["pv_central"], "At low value (£)": sens["pv_at_low"],
+        "At high value (£)": sens["pv_at_high"], "Swing (£)": sens["swing"],
+        "Change at low (£)": sens["pv_at_low"] - sens["pv_central"], "Change at high (£)": sens["pv_at_high"] - sens["pv_central"],
+    })
+    ws.cell(row=row, column=1, value="One-way sensitivity (largest swing first within each option)").font = Font(bold=True)
+    first = row + 1
+    money = ["Present value, central (£)", "At low value (£)", "At high value (£)", "Swing (£)", "Change at low (£)", "Change at high (£)"]
+    end = _table(ws, table, first, dict.fromkeys(money, GBP))
+    anchor_row = 3
+    for option in result.options:
+        idx = [i for i, o in enumerate(table["Option"]) if o == option][:10]
+        if not idx:
+            continue
+        lo_row, hi_row = first + 1 + idx[0], first + 1 + idx[-1]
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "clustered"
+        chart.overlap = 100
+        chart.title = f"Tornado: {option}"
+        chart.x_axis.title = "Input"
+        chart.y_axis.title = "Change in total present value (£)"
+        chart.y_axis.numFmt = '"£"#,##0'
+        for col, label in ((11, "At the low value"), (12, "At the high value")):
+            series = Series(Reference(ws, min_col=col, min_row=lo_row, max_row=hi_row), title=label)
+            chart.series.append(series)
+        chart.set_categories(Reference(ws, min_col=3, min_row=lo_row, max_row=hi_row))
+        chart.x_axis.scaling.orientation = "maxMin"
+        _axes(chart)
+        chart.height, chart.width = 8, 16
+        ws.add_chart(chart, f"N{anchor_row}")
+        anchor_row += 17
+    ws.freeze_panes = ws.cell(row=first + 1, column=1)
+    _widths(ws, {1: 44, 2: 10, 3: 34, 4: 50}, default=16, upto=12)
+    del end
 
 
 def _cost_landing(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
