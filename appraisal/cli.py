@@ -108,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     except AppraisalError as exc:
         print(exc.report(), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # noqa: BLE001 -- no traceback reaches a user
         print(
             f"Internal error: {type(exc).__name__}: {exc}\n"

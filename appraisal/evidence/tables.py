@@ -37,6 +37,7 @@ COMPONENTS = (
     "quality_of_life",
     "mortality",
     "welfare",
+    "public_services",
 )
 #: A unit cost whose source gives only the total, split into components by its share set.
 TOTAL_COMPONENT = "total"
