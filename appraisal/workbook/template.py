@@ -256,8 +256,10 @@ def _environment(ws: Worksheet, library: Library, proposal: Proposal | None, n_o
         c.fill = HEAD_FILL
         c.border = BOX
     names = list(proposal.options) if proposal else []
+    dv_name = _validation(ws, "text", title="Option name", message="Type the option's name, e.g. ambitious.")
     for k in range(n_options):
         _input(ws.cell(row=g.header_row, column=g.first_option_col + k), names[k] if k < len(names) else None)
+        dv_name.add(f"{g.letter(g.first_option_col + k)}{g.header_row}")
     ws.cell(row=g.header_row - 1, column=g.first_option_col, value="Options: type a name above each column").font = Font(italic=True)
     last_col = g.first_option_col + n_options - 1
     chars = library.characteristics
