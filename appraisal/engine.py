@@ -10,6 +10,7 @@ so the engine never loops over years or ages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -241,6 +242,12 @@ class Model:
     costs: CostRows
     match: np.ndarray  # [pathway, cost row]
 
+    @cached_property
+    def pv_factors(self) -> np.ndarray:
+        """``[cost row, bearer]`` present value of £1 a year of each cost row at full occupancy, by bearer."""
+        c = self.costs
+        return np.einsum("ry,rbc,cy->rb", c.timing, c.shares, c.discount)
+
     @property
     def central_link_values(self) -> np.ndarray:
         """``[1, link]`` the central value of each link."""
@@ -362,14 +369,14 @@ def appraise(proposal: Proposal, library: Library | None = None, draws: int = 0,
         with percentiles when ``draws`` > 0.
     """
     from appraisal.result import Result
-    from appraisal.uncertainty import monte_carlo, summarise
+    from appraisal.uncertainty import monte_carlo, summarise_run
 
     library = library or load_library()
     model = build_model(proposal, library)
     annual = run_model(model, model.central_link_values)[0]
     _check_finite(annual, proposal, model.paths.table)
-    units = cost_units(model, annual[None])[0]
-    central = summarise(model, model.central_link_values, model.central_cost_values)
+    units = cost_units(model, annual[None])
+    central = summarise_run(model, annual[None], units, model.central_cost_values)
     uncertainty = monte_carlo(model, draws, seed, progress) if draws else None
     return Result(
         proposal=proposal,
@@ -381,7 +388,7 @@ def appraise(proposal: Proposal, library: Library | None = None, draws: int = 0,
         annual_cases=annual,
         life_expectancy=model.life_expectancy,
         cost_rows=model.costs,
-        cost_units=units,
+        cost_units=units[0],
         model=model,
         central=central,
         uncertainty=uncertainty,

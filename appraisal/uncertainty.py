@@ -63,12 +63,6 @@ def draw_values(model: Model, draws: int, seed: int | None) -> tuple[np.ndarray,
     return links, costs
 
 
-def pv_factors(model: Model) -> np.ndarray:
-    """``[cost row, bearer]`` present value of £1 a year of each cost row at full occupancy, by bearer."""
-    c = model.costs
-    return np.einsum("ry,rbc,cy->rb", c.timing, c.shares, c.discount)
-
-
 @dataclass(frozen=True)
 class Draws:
     """Per-draw results, the first axis a draw (one row for the central run).
@@ -98,8 +92,13 @@ class Draws:
 def summarise(model: Model, link_values: np.ndarray, cost_values: np.ndarray) -> Draws:
     """Run the model for each row of link and cost values and keep what the tables need."""
     annual = run_model(model, link_values)  # [d, o, p, b]
-    money = np.einsum("dopr,dr->dopr", cost_units(model, annual), cost_values)
-    pvf = pv_factors(model)
+    return summarise_run(model, annual, cost_units(model, annual), cost_values)
+
+
+def summarise_run(model: Model, annual: np.ndarray, units: np.ndarray, cost_values: np.ndarray) -> Draws:
+    """What the tables need from a run: ``annual`` ``[d, o, p, b]`` cases, ``units`` ``[d, o, p, r]`` costed units."""
+    money = np.einsum("dopr,dr->dopr", units, cost_values)
+    pvf = model.pv_factors
     row_cost = money.sum(axis=2)
     return Draws(
         row_cost=row_cost,
@@ -223,7 +222,7 @@ def one_way_sensitivity(model: Model) -> pd.DataFrame:
         cv[k, i], cv[k + 1, i] = costs.loc[i, "low"] * uplift[i], costs.loc[i, "high"] * uplift[i]
         k += 2
     annual = run_model(model, lv)
-    pvf_total = pv_factors(model).sum(axis=1)
+    pvf_total = model.pv_factors.sum(axis=1)
     total = np.einsum("sopr,sr,r->so", cost_units(model, annual), cv, pvf_total)  # [scenario, option]
     rows = []
     what = [("link", links.loc[i, "link_id"], f"{links.loc[i, 'from_id']} -> {links.loc[i, 'to_id']} ({links.loc[i, 'measure']} per {links.loc[i, 'increment']:g} {links.loc[i, 'exposure_unit']})", links.loc[i, "low"], links.loc[i, "high"]) for i in has_link]
@@ -266,7 +265,7 @@ def evidence_shares(model: Model, units: np.ndarray) -> pd.DataFrame:
     t = model.paths.table
     lib_links = model.library.links.set_index("link_id")
     costs = model.costs.table
-    pvf_total = pv_factors(model).sum(axis=1)
+    pvf_total = model.pv_factors.sum(axis=1)
     contrib = units * model.central_cost_values[0] * pvf_total  # [o, p, r]
 
     def primary(v: str) -> bool:

@@ -57,7 +57,7 @@ def kernel_inputs(model):
         "base": model.base_cases,
         "band_weight": model.costs.band_weight,
         "match": model.match,
-        "pvf": uncertainty.pv_factors(model),
+        "pvf": model.pv_factors,
         "shares": model.costs.shares,
         "timing": model.costs.timing,
     }
