@@ -123,12 +123,14 @@ def log_ratios(model: "Model", link_values: np.ndarray) -> np.ndarray:
     exposure_change = np.where(mediated, risk.linear(first, first_inc, dx), dx)
     # Each form sees only its own pathways' inputs; the others get inputs that give 0.
     shares = form == "proportion_exposed"
+    powers = form == "power"
     return np.select(
-        [form == "log_linear", form == "threshold_log_linear", shares],
+        [form == "log_linear", form == "threshold_log_linear", shares, powers],
         [
             risk.log_linear(ratio, inc, exposure_change),
             risk.threshold_log_linear(ratio, inc, threshold, x0, x1),
             risk.proportion_exposed(ratio, np.where(shares, x0, 0.0), np.where(shares, x1, 0.0)),
+            risk.power(ratio, np.where(powers, x0, 1.0), np.where(powers, x1, 1.0)),
         ],
     )
 

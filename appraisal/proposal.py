@@ -140,6 +140,8 @@ def check_values(baseline: dict, options: dict, library: Library) -> list[Proble
     p: list[Problem] = []
     chars = {c["characteristic_id"]: c for c in library.characteristics.to_dict("records")}
     allowed = ", ".join(chars)
+    links = library.default_links
+    positive_only = set(links.loc[links["form"] == "power", "from_id"])
 
     def check(place: str, cid: object, x: object) -> None:
         if cid not in chars:
@@ -153,6 +155,8 @@ def check_values(baseline: dict, options: dict, library: Library) -> list[Proble
             p.append(Problem(place, f"{x!r} is not a number; {c['name']} is in {c['unit']}"))
         elif (not math.isnan(lo) and x < lo) or (not math.isnan(hi) and x > hi):
             p.append(Problem(place, f"{x:g} is outside the valid range of {c['name']}: {valid_range_text(lo, hi, c['unit'])}"))
+        elif x <= 0 and cid in positive_only:
+            p.append(Problem(place, f"{x:g} must be above 0: {c['name']} acts through a power model (risk in proportion to {c['unit']} raised to a power)"))
 
     baseline = baseline if isinstance(baseline, dict) else {}
     for cid, x in baseline.items():

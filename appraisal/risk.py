@@ -79,6 +79,28 @@ def proportion_exposed(ratio: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> LN:
     return np.log1p(p1 * excess) - np.log1p(p0 * excess)
 
 
+def power(exponent: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> LN:
+    r"""Log risk ratio of a power model: risk proportional to exposure raised to an exponent.
+
+    .. math:: \ln RR = k \, \ln(x_1 / x_0)
+
+    Parameters
+    ----------
+    exponent
+        The exponent ``k`` (e.g. about 4 for fatal road casualties and mean speed).
+    x0, x1
+        Exposure at baseline and under the option, both above 0 (e.g. mean traffic speed).
+
+    References
+    ----------
+    Nilsson G (2004) Traffic safety dimensions and the Power Model to describe the effect of
+    speed on safety. Lund Institute of Technology, Bulletin 221; Elvik R (2009) The Power Model
+    of the relationship between speed and road safety. TOI report 1034/2009.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return exponent * (np.log(x1) - np.log(x0))
+
+
 def linear(slope: np.ndarray, increment: np.ndarray, dx: np.ndarray) -> np.ndarray:
     r"""Change in a mediator from a change in a characteristic: ``dm = slope * dx / inc``.
 

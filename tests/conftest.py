@@ -14,7 +14,7 @@ import pytest
 
 from appraisal import load_library, make_proposal
 from appraisal.evidence.library import bundled_root
-from appraisal.evidence.tables import TABLES
+from appraisal.evidence.tables import COSTED_COMPONENTS, TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "riverside.yaml"
@@ -98,6 +98,15 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
     write_rows(root, "unit_costs", [
         {**cost, "cost_id": "o_nhs", "outcome_id": "o", "component": "healthcare", "bearer": "nhs", "basis": "per_case", "value": "1000", "price_year": "2020"},
         {**cost, "cost_id": "d_ly", "outcome_id": "death", "component": "mortality", "bearer": "households", "basis": "per_life_year_lost", "value": "50000", "price_year": "2024"},
+    ])
+    write_rows(root, "health_state_losses", [])
+    write_rows(root, "parameters", [])
+    write_rows(root, "gaps", [])
+    write_rows(root, "cost_coverage", [
+        {"outcome_id": o, "component": c, "status": "not_found", "reason": "test"}
+        for o, costed in (("o", "healthcare"), ("death", "mortality"), ("all_cause_mortality", ""))
+        for c in COSTED_COMPONENTS
+        if c != costed
     ])
     write_rows(root, "bearers", [
         {"bearer_id": "nhs", "name": "NHS", "definition": "test", **PROV},

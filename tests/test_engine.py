@@ -108,3 +108,16 @@ def test_vpf_switch_values_deaths_per_death(tmp_path):
     vpf = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, mortality_valuation="vpf"), lib)
     assert total(vpf, "households")["up"] == pytest.approx(1000 * 2_000_000)
     assert math.isclose(vpf.cases()["change_in_deaths"].sum(), 1000.0)
+
+
+def test_power_link_gives_hand_worked_cases(tmp_path):
+    speed = {"characteristic_id": "speed", "name": "Mean speed", "group": "transport", "metric": "mean speed", "unit": "mph", "valid_min": "0", "how_to_measure": "test", "source": "t", "locator": "test", "verified_in": "primary"}
+    link = {"link_id": "speed_o", "from_id": "speed", "to_id": "o", "form": "power", "measure": "exponent", "central": "2", "increment": "", "exposure_unit": "mph", **ALL_AGES}
+    lib = load_library(tiny_library(tmp_path, [link], extra_chars=[speed]))
+    result = appraise(tiny_proposal(lib, {"speed": 30.0}, {"calmer": {"speed": 24.0}}), lib)
+    # 1,000 baseline cases a year x ((24 / 30) ** 2 - 1) = 1,000 x (0.64 - 1) = -360.
+    assert result.cases()["change_in_cases"].sum() == pytest.approx(-360.0)
+    # A speed of 0 has no power-model risk ratio: refused with the field named.
+    from appraisal import ProposalError
+    with pytest.raises(ProposalError, match=r"options.stopped.speed: 0 must be above 0"):
+        appraise(tiny_proposal(lib, {"speed": 30.0}, {"stopped": {"speed": 0.0}}), lib)

@@ -114,3 +114,48 @@ def test_shares_that_do_not_add_up_and_missing_price_years(library_copy):
     write_rows(library_copy2, "bearer_shares", rows)
     row = edit(library_copy2, "unit_costs", 0, price_year="1990")
     broken(library_copy2, "price year 1990 is not in unit_costs/price_index.csv", f"unit_costs/unit_costs.csv row {row}, column price_year")
+
+
+def test_part_of_unknown_and_counted_twice(library_copy):
+    i = next(i for i, r in enumerate(read_rows(library_copy, "outcomes")) if r["outcome_id"] == "ihd_incidence")
+    row = edit(library_copy, "outcomes", i, part_of="no_such_outcome")
+    broken(library_copy, "unknown outcome id 'no_such_outcome'", f"pathways/outcomes.csv row {row}, column part_of")
+    # IHD cases declared part of all deaths: walking reaches both through physical activity.
+    edit(library_copy, "outcomes", i, part_of="all_cause_mortality")
+    broken(library_copy, "reaches both 'ihd_incidence' and 'all_cause_mortality'", "pathways/links.csv row(s)")
+
+
+def test_every_cost_component_is_costed_or_marked(library_copy):
+    rows = read_rows(library_copy, "cost_coverage")
+    gone = rows.pop(0)
+    write_rows(library_copy, "cost_coverage", rows)
+    broken(library_copy, f"cost component(s) {gone['component']}", f"outcome {gone['outcome_id']!r}")
+    # Marking a component that has a cited unit cost is refused too.
+    write_rows(library_copy, "cost_coverage", [*rows, gone, {"outcome_id": "ihd_incidence", "component": "healthcare", "status": "not_found", "reason": "x"}])
+    broken(library_copy, "healthcare of 'ihd_incidence' has a unit cost", f"unit_costs/cost_coverage.csv row {len(rows) + 3}")
+
+
+def test_health_state_loss_becomes_a_quality_of_life_cost(library_copy):
+    loss = {"outcome_id": "ihd_incidence", "loss": "0.1", "low": "0.05", "high": "0.2", "unit": "QALY", "basis": "per_case_year",
+            "duration_years": "2", "age_from": "0", "age_to": "120", "source": "hmt_hl5283", "locator": "test", "verified_in": "primary"}
+    write_rows(library_copy, "health_state_losses", [loss])
+    # The coverage table still says quality of life was not found: both cannot hold.
+    broken(library_copy, "quality_of_life of 'ihd_incidence' has a unit cost")
+    rows = [r for r in read_rows(library_copy, "cost_coverage") if (r["outcome_id"], r["component"]) != ("ihd_incidence", "quality_of_life")]
+    write_rows(library_copy, "cost_coverage", rows)
+    lib = load_library(library_copy)
+    row = lib.unit_costs[(lib.unit_costs["outcome_id"] == "ihd_incidence") & (lib.unit_costs["component"] == "quality_of_life")].iloc[0]
+    # 0.1 QALY a year x £70,000 (Green Book value, 2020 prices), interval scaled alike.
+    assert (row["value"], row["low"], row["high"], row["price_year"], row["bearer"]) == (7000.0, 3500.0, 14000.0, 2020, "households")
+    assert row["_table"] == "health_state_losses"
+    # A loss whose valuing parameter is missing is refused with the row.
+    write_rows(library_copy, "parameters", [])
+    broken(library_copy, "parameter 'value_of_qaly', which is missing", "unit_costs/health_state_losses.csv row 2, column unit")
+
+
+def test_power_link_rules(library_copy):
+    rows = read_rows(library_copy, "links")
+    i = next(i for i, r in enumerate(rows) if r["from_id"] == "pm25")
+    row = edit(library_copy, "links", i, form="power")
+    report = broken(library_copy, "measure must be 'exponent'", f"pathways/links.csv row {row}, column measure")
+    assert "a power link has no increment" in report

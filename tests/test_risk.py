@@ -47,3 +47,12 @@ def test_forms_broadcast_over_options():
     out = risk.log_linear(np.array([1.08, 1.02]), np.array([10.0, 10.0]), np.array([[1.0, 2.0], [3.0, 4.0]]))
     assert out.shape == (2, 2)
     assert out[1, 0] == pytest.approx(3 * math.log(1.08) / 10)
+
+
+def test_power_model_scales_risk_by_the_ratio_of_exposures():
+    # Exponent 4 (fatal casualties in the power model); mean speed 30 -> 27 mph:
+    # (27 / 30) ** 4 = 0.9 ** 4 = 0.6561, a 34.39% fall.
+    assert math.exp(risk.power(4.0, 30.0, 27.0)) == pytest.approx(0.6561)
+    assert risk.power(4.0, 30.0, 30.0) == 0.0
+    # The same proportional rise and fall are reciprocal.
+    assert math.exp(risk.power(2.0, 20.0, 40.0)) == pytest.approx(1 / math.exp(risk.power(2.0, 40.0, 20.0)))

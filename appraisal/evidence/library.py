@@ -15,10 +15,12 @@ from appraisal import demography
 from appraisal.demography import AGE_BANDS, BAND_LABELS, LIFE_TABLE_OUTCOME, SEXES, band_label
 from appraisal.errors import LibraryError, Problem
 from appraisal.costing import split_cost
-from appraisal.evidence.tables import TABLES, TOTAL_COMPONENT, read_table
+from appraisal.evidence.tables import COSTED_COMPONENTS, TABLES, TOTAL_COMPONENT, read_table
 
 SHARE_UNIT = "share (0-1)"
 RATIO_MEASURES = ("RR", "HR", "OR")
+#: The parameter that values one unit of each kind of health-state loss.
+LOSS_VALUES = {"QALY": "value_of_qaly", "disability weight": "value_of_qaly", "life satisfaction points": "value_of_wellby"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class Library:
     ``unit_costs/README.md``), each with a ``_row`` column giving the
     spreadsheet row it came from. ``graph`` is the directed pathway graph
     (characteristic -> mediator -> outcome) built from default links.
+    ``unit_costs`` holds the rows of ``unit_costs/unit_costs.csv`` and, after them,
+    the quality-of-life costs derived from ``unit_costs/health_state_losses.csv``
+    (loss x the value of a QALY or WELLBY in ``unit_costs/parameters.csv``); its
+    ``_table`` column says which file each row came from.
     ``age_bands`` are the engine's five-year bands (:data:`appraisal.demography.AGE_BANDS`),
     the grid on which every age-specific quantity is held. The quantities derived
     from the tables (England's population by band, banded baseline rates, life-years
@@ -45,6 +51,10 @@ class Library:
     population: pd.DataFrame
     life_expectancy: pd.DataFrame
     unit_costs: pd.DataFrame
+    health_state_losses: pd.DataFrame
+    parameters: pd.DataFrame
+    cost_coverage: pd.DataFrame
+    gaps: pd.DataFrame
     bearers: pd.DataFrame
     bearer_shares: pd.DataFrame
     discount_rates: pd.DataFrame
@@ -123,6 +133,15 @@ class Library:
             for r in self.unit_costs[["cost_id", "bearer", "component"]].to_dict("records")
         }
 
+    def part_of_chain(self, outcome: str) -> list[str]:
+        """The wider outcomes an outcome's cases belong to, nearest first (``part_of``, transitively)."""
+        parent = dict(zip(self.outcomes["outcome_id"], self.outcomes["part_of"]))
+        chain = []
+        while parent.get(outcome):
+            outcome = parent[outcome]
+            chain.append(outcome)
+        return chain
+
     def reached_outcomes(self) -> list[str]:
         """Outcomes reached from a characteristic by default links, in file order."""
         reached = set()
@@ -172,6 +191,9 @@ def load_library(root: str | Path | None = None) -> Library:
         problems += _check(t, sources)
         graph = _graph(t)
         problems += _check_graph(t, graph)
+    if not problems:
+        t["unit_costs"] = pd.concat([t["unit_costs"].assign(_table="unit_costs"), quality_of_life_costs(t)], ignore_index=True)
+        problems += _check_cost_coverage(t)
     if problems:
         raise LibraryError(f"The evidence library at {root}", problems)
     return Library(
@@ -185,6 +207,10 @@ def load_library(root: str | Path | None = None) -> Library:
         population=t["population"],
         life_expectancy=t["life_expectancy"],
         unit_costs=t["unit_costs"],
+        health_state_losses=t["health_state_losses"],
+        parameters=t["parameters"],
+        cost_coverage=t["cost_coverage"],
+        gaps=t["gaps"],
         bearers=t["bearers"],
         bearer_shares=t["bearer_shares"],
         discount_rates=t["discount_rates"],
@@ -272,6 +298,11 @@ def _check_nodes_and_links(t: dict[str, pd.DataFrame]) -> list[Problem]:
     for _, o in t["outcomes"].iterrows():
         if o["age_from"] > o["age_to"]:
             p.append(Problem(_at("outcomes", o["_row"]), "age_from must not exceed age_to"))
+        if o["part_of"] and o["part_of"] not in outs:
+            p.append(Problem(_at("outcomes", o["_row"], "part_of"), f"unknown outcome id {o['part_of']!r}: part_of names the wider outcome this one's cases belong to"))
+    part_of = nx.DiGraph((o, w) for o, w in zip(t["outcomes"]["outcome_id"], t["outcomes"]["part_of"]) if w)
+    if not nx.is_directed_acyclic_graph(part_of):
+        p.append(Problem(TABLES["outcomes"].path, f"part_of runs in a loop: {' -> '.join(u for u, _ in nx.find_cycle(part_of))}"))
     pairs: dict[tuple[str, str], list[int]] = {}
     for _, link in t["links"].iterrows():
         at = lambda col=None: _at("links", link["_row"], col)  # noqa: E731
@@ -290,11 +321,21 @@ def _check_nodes_and_links(t: dict[str, pd.DataFrame]) -> list[Problem]:
         rule = _interval_problem(link["central"], link["low"], link["high"])
         if rule:
             p.append(Problem(at("central"), rule))
-        if link["increment"] <= 0:
+        if form == "power":
+            if not np.isnan(link["increment"]):
+                p.append(Problem(at("increment"), "a power link has no increment: the ratio is (x1 / x0) ^ exponent; leave it blank"))
+        elif not link["increment"] > 0:
             p.append(Problem(at("increment"), f"must be above 0; found {link['increment']:g}"))
         if link["age_from"] > link["age_to"]:
             p.append(Problem(at("age_from"), "age_from must not exceed age_to"))
-        if form == "linear":
+        if form == "power":
+            if link["measure"] != "exponent":
+                p.append(Problem(at("measure"), "a power link's value is an exponent: measure must be 'exponent'"))
+            elif link["central"] <= 0 or (not np.isnan(link["low"]) and link["low"] <= 0):
+                p.append(Problem(at("central"), "an exponent and its interval must be above 0 (drawn as a lognormal)"))
+            if dst not in outs:
+                p.append(Problem(at("to_id"), "a power link acts on the risk of an outcome: to_id must be an outcome"))
+        elif form == "linear":
             if link["measure"] != "slope":
                 p.append(Problem(at("measure"), "a linear link is a slope: measure must be 'slope'"))
             if dst not in meds.index:
@@ -402,6 +443,31 @@ def _check_costs(t: dict[str, pd.DataFrame]) -> list[Problem]:
             p.append(Problem(at("value"), rule))
         if row["age_from"] > row["age_to"]:
             p.append(Problem(at("age_from"), "age_from must not exceed age_to"))
+    params = set(t["parameters"]["parameter_id"])
+    for _, row in t["parameters"].iterrows():
+        if int(row["price_year"]) not in years:
+            p.append(Problem(_at("parameters", row["_row"], "price_year"), f"price year {row['price_year']} is not in unit_costs/price_index.csv"))
+        rule = _interval_problem(row["value"], row["low"], row["high"])
+        if rule:
+            p.append(Problem(_at("parameters", row["_row"], "value"), rule))
+    losses = t["health_state_losses"]
+    for _, row in losses.iterrows():
+        at = lambda col=None: _at("health_state_losses", row["_row"], col)  # noqa: E731
+        if row["outcome_id"] not in outs:
+            p.append(Problem(at("outcome_id"), f"unknown outcome id {row['outcome_id']!r}"))
+        if (losses["outcome_id"] == row["outcome_id"]).sum() > 1:
+            p.append(Problem(at("outcome_id"), f"{row['outcome_id']!r} has more than one health-state loss: one row per outcome"))
+        if row["loss"] < 0:
+            p.append(Problem(at("loss"), f"must be 0 or more; found {row['loss']:g}"))
+        rule = _interval_problem(row["loss"], row["low"], row["high"])
+        if rule:
+            p.append(Problem(at("loss"), rule))
+        if row["basis"] == "per_case_year" and not row["duration_years"] > 0:
+            p.append(Problem(at("duration_years"), "a per_case_year loss needs a duration above 0"))
+        if LOSS_VALUES[row["unit"]] not in params:
+            p.append(Problem(at("unit"), f"a loss in {row['unit']} is valued with parameter {LOSS_VALUES[row['unit']]!r}, which is missing from unit_costs/parameters.csv"))
+        if row["age_from"] > row["age_to"]:
+            p.append(Problem(at("age_from"), "age_from must not exceed age_to"))
     for _, row in t["price_index"].iterrows():
         if row["gdp_deflator"] <= 0:
             p.append(Problem(_at("price_index", row["_row"], "gdp_deflator"), "must be above 0"))
@@ -481,4 +547,97 @@ def _check_graph(t: dict[str, pd.DataFrame], g: nx.DiGraph) -> list[Problem]:
             p.append(Problem(_at("outcomes", row["_row"]), f"outcome {o!r} is reached by a link but has no unit cost in unit_costs/unit_costs.csv"))
     for _, rate in rates[~rates["outcome_id"].isin(outcomes.index)].iterrows():
         p.append(Problem(_at("baseline_rates", rate["_row"], "outcome_id"), f"unknown outcome id {rate['outcome_id']!r}"))
+    p += _check_counted_once(t, g)
+    return p
+
+
+def _check_counted_once(t: dict[str, pd.DataFrame], g: nx.DiGraph) -> list[Problem]:
+    """No characteristic may reach both an outcome and a wider outcome it is part of (e.g. heart-disease
+    deaths and deaths from all causes): the same cases would be counted twice."""
+    p = []
+    parent = dict(zip(t["outcomes"]["outcome_id"], t["outcomes"]["part_of"]))
+    seen = set()
+    for c in t["characteristics"]["characteristic_id"]:
+        reached = nx.descendants(g, c)
+        for o in sorted(reached):
+            wider, chain = parent.get(o), []
+            while wider:
+                chain.append(wider)
+                if wider in reached and (c, o, wider) not in seen:
+                    seen.add((c, o, wider))
+                    into = [(u, v) for u, v in g.in_edges(o) if u == c or u in reached]
+                    rows = ", ".join(str(g.edges[e]["row"]) for e in into)
+                    p.append(Problem(
+                        f"{TABLES['links'].path} row(s) {rows}",
+                        f"{c} reaches both {o!r} and {wider!r} by default links, and {o!r} is part of {wider!r}: "
+                        "the same cases would be counted twice; keep one as the default and mark the other is_default 'no'",
+                    ))
+                wider = parent.get(wider)
+    return p
+
+
+def quality_of_life_costs(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Quality-of-life unit costs from health-state losses: ``loss x value of a QALY (or WELLBY)``.
+
+    A disability weight is valued as a QALY loss (one year lived with weight ``w``
+    loses about ``w`` QALYs); a fall of one point in life satisfaction for a year is
+    one WELLBY (HM Treasury 2021, Wellbeing Guidance for Appraisal, section 4).
+    The rows borne by households, in the price year of the value used.
+    """
+    losses = t["health_state_losses"]
+    params = t["parameters"].set_index("parameter_id")
+    rows = []
+    for _, r in losses.iterrows():
+        par = params.loc[LOSS_VALUES[r["unit"]]]
+        v = float(par["value"])
+        rows.append({
+            "cost_id": f"{r['outcome_id']}_quality_of_life", "outcome_id": r["outcome_id"], "component": "quality_of_life",
+            "bearer": "households", "basis": r["basis"], "duration_years": r["duration_years"], "delay_years": pd.NA,
+            "value": r["loss"] * v, "per": np.nan, "low": r["low"] * v, "high": r["high"] * v,
+            "price_year": par["price_year"], "age_from": r["age_from"], "age_to": r["age_to"],
+            "source": r["source"], "locator": r["locator"], "verified_in": r["verified_in"], "quote": r["quote"],
+            "notes": f"{r['loss']:g} {r['unit']} x {LOSS_VALUES[r['unit']]} £{v:,.0f} ({int(par['price_year'])} prices, {par['source']}). {r['notes']}".strip(),
+            "_row": r["_row"], "_table": "health_state_losses",
+        })
+    frame = pd.DataFrame(rows, columns=[*t["unit_costs"].columns.drop("_table", errors="ignore"), "_table"])
+    for col in ("delay_years", "price_year", "age_from", "age_to"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def cited_components(unit_costs: pd.DataFrame, shares: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """``(outcome, component) -> spreadsheet row`` of the first unit cost that gives it a value."""
+    cited: dict[tuple[str, str], int] = {}
+    for r in unit_costs.to_dict("records"):
+        for _, comp, share in split_cost(r["bearer"], r["component"], shares):
+            if share > 0:
+                cited.setdefault((r["outcome_id"], comp), r["_row"])
+    return cited
+
+
+def _check_cost_coverage(t: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Every outcome accounts for every cost component: a cited unit cost, or a coverage row saying why not."""
+    p = []
+    cov = t["cost_coverage"]
+    outs = t["outcomes"].set_index("outcome_id")
+    cited = cited_components(t["unit_costs"], t["bearer_shares"])
+    marked: dict[tuple[str, str], int] = {}
+    for _, r in cov.iterrows():
+        key = (r["outcome_id"], r["component"])
+        at = _at("cost_coverage", r["_row"])
+        if r["outcome_id"] not in outs.index:
+            p.append(Problem(f"{at}, column outcome_id", f"unknown outcome id {r['outcome_id']!r}"))
+        elif key in marked:
+            p.append(Problem(at, f"{r['component']} of {r['outcome_id']!r} is already marked in row {marked[key]}"))
+        elif key in cited:
+            p.append(Problem(at, f"{r['component']} of {r['outcome_id']!r} has a unit cost (row {cited[key]} of unit_costs.csv or health_state_losses.csv) and is also marked {r['status']}: remove one"))
+        marked.setdefault(key, r["_row"])
+    for o, row in outs.iterrows():
+        missing = [c for c in COSTED_COMPONENTS if (o, c) not in cited and (o, c) not in marked]
+        if missing:
+            p.append(Problem(
+                _at("outcomes", row["_row"]),
+                f"outcome {o!r}: cost component(s) {', '.join(missing)} have no unit cost and are not marked in "
+                "unit_costs/cost_coverage.csv (status not_applicable or not_found, with the reason)",
+            ))
     return p

@@ -26,8 +26,8 @@ GROUPS = (
     "climate",
 )
 OUTCOME_KINDS = ("death", "incidence", "prevalence", "event", "wellbeing")
-FORMS = ("log_linear", "threshold_log_linear", "proportion_exposed", "linear")
-MEASURES = ("RR", "HR", "OR", "slope")
+FORMS = ("log_linear", "threshold_log_linear", "proportion_exposed", "linear", "power")
+MEASURES = ("RR", "HR", "OR", "slope", "exponent")
 COMPONENTS = (
     "healthcare",
     "social_care",
@@ -39,6 +39,12 @@ COMPONENTS = (
     "welfare",
     "public_services",
 )
+#: The components every outcome must account for: a cited unit cost, or a row of
+#: ``unit_costs/cost_coverage.csv`` saying it is not applicable or was not found.
+COSTED_COMPONENTS = COMPONENTS[:7]
+COVERAGE_STATUSES = ("not_applicable", "not_found")
+LOSS_UNITS = ("QALY", "disability weight", "life satisfaction points")
+LOSS_BASES = ("per_case", "per_case_year")
 #: A unit cost whose source gives only the total, split into components by its share set.
 TOTAL_COMPONENT = "total"
 BASES = ("per_case", "per_death", "per_case_year", "per_life_year_lost")
@@ -140,6 +146,8 @@ TABLES: dict[str, Table] = {
                 _c("fatal", "choice", choices=YES_NO),
                 _c("age_from", "integer"),
                 _c("age_to", "integer"),
+                _c("part_of", required=False),
+                _c("typical_duration_years", "number", required=False),
             )
             + _provenance(),
         ),
@@ -156,7 +164,7 @@ TABLES: dict[str, Table] = {
                 _c("central", "number"),
                 _c("low", "number", required=False),
                 _c("high", "number", required=False),
-                _c("increment", "number"),
+                _c("increment", "number", required=False),
                 _c("exposure_unit"),
                 _c("threshold", "number", required=False),
                 _c("age_from", "integer"),
@@ -247,6 +255,59 @@ TABLES: dict[str, Table] = {
                 _c("age_to", "integer"),
             )
             + _provenance(),
+        ),
+        Table(
+            "health_state_losses",
+            "unit_costs/health_state_losses.csv",
+            None,
+            (
+                _c("outcome_id"),
+                _c("loss", "number"),
+                _c("low", "number", required=False),
+                _c("high", "number", required=False),
+                _c("unit", "choice", choices=LOSS_UNITS),
+                _c("basis", "choice", choices=LOSS_BASES),
+                _c("duration_years", "number", required=False),
+                _c("age_from", "integer"),
+                _c("age_to", "integer"),
+            )
+            + _provenance(),
+        ),
+        Table(
+            "parameters",
+            "unit_costs/parameters.csv",
+            "parameter_id",
+            (
+                _c("parameter_id"),
+                _c("value", "number"),
+                _c("low", "number", required=False),
+                _c("high", "number", required=False),
+                _c("unit"),
+                _c("price_year", "integer"),
+            )
+            + _provenance(),
+        ),
+        Table(
+            "cost_coverage",
+            "unit_costs/cost_coverage.csv",
+            None,
+            (
+                _c("outcome_id"),
+                _c("component", "choice", choices=COSTED_COMPONENTS),
+                _c("status", "choice", choices=COVERAGE_STATUSES),
+                _c("reason"),
+            ),
+        ),
+        Table(
+            "gaps",
+            "pathways/gaps.csv",
+            None,
+            (
+                _c("pathway"),
+                _c("group", "choice", choices=GROUPS + ("all",)),
+                _c("what_was_searched"),
+                _c("why_out"),
+            ),
         ),
         Table(
             "bearers",
