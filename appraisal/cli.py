@@ -6,6 +6,8 @@
     appraisal run PROPOSAL --out FOLDER          ... or write the tables as CSV files and result.json
     appraisal library check                      check the evidence library
     appraisal library show                       print the pathways
+    appraisal library show --costs OUTCOME       an outcome's unit costs, who bears them, and the gaps
+    appraisal library show --coverage            characteristics by group, outcomes by kind, links, gaps
 
 Errors reach the user as one clear message each, never a traceback; the exit
 status is 0 on success, 2 for a problem with the input, 3 for an internal error.
@@ -21,7 +23,7 @@ from appraisal.engine import appraise
 from appraisal.errors import AppraisalError, Problem
 from appraisal.evidence.library import load_library
 from appraisal.proposal import load_proposal
-from appraisal.report import library_text, summary_text
+from appraisal.report import costs_text, coverage_text, library_text, summary_text
 from appraisal.workbook.template import write_template
 
 
@@ -67,7 +69,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    print(library_text(load_library(args.library)))
+    library = load_library(args.library)
+    if args.costs:
+        print(costs_text(library, args.costs))
+    elif args.coverage:
+        print(coverage_text(library))
+    else:
+        print(library_text(library))
     return 0
 
 
@@ -97,7 +105,11 @@ def parser() -> argparse.ArgumentParser:
     lib = sub.add_parser("library", help="check or show the evidence library")
     lib_sub = lib.add_subparsers(dest="action", required=True)
     lib_sub.add_parser("check", help="check the library").set_defaults(func=_check)
-    lib_sub.add_parser("show", help="print the pathways").set_defaults(func=_show)
+    show = lib_sub.add_parser("show", help="print the pathways (or an outcome's costs, or the coverage)")
+    what = show.add_mutually_exclusive_group()
+    what.add_argument("--costs", metavar="OUTCOME", help="print one outcome's unit costs by component, who bears them, and the components not found")
+    what.add_argument("--coverage", action="store_true", help="print characteristics by group, outcomes by kind, links per characteristic and the gaps table")
+    show.set_defaults(func=_show)
     return p
 
 

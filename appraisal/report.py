@@ -103,3 +103,98 @@ def library_text(library: Library) -> str:
         lines.append(f"  {outcomes.loc[o, 'name']}")
         lines += cost_text(o)
     return "\n".join(lines)
+
+
+def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def costs_text(library: Library, outcome: str) -> str:
+    """An outcome's unit costs: each component's value, basis, price year, who bears it and the source.
+
+    Components with no cited value are listed with their status (not applicable,
+    not found) and the reason from ``unit_costs/cost_coverage.csv``.
+    """
+    from appraisal.errors import AppraisalError, Problem
+
+    outcomes = library.outcomes.set_index("outcome_id")
+    if outcome not in outcomes.index:
+        raise AppraisalError("The outcome to show", [Problem("--costs", f"unknown outcome {outcome!r}; allowed: {', '.join(outcomes.index)}")])
+    o = outcomes.loc[outcome]
+    bearer_names = dict(zip(library.bearers["bearer_id"], library.bearers["name"]))
+    lines = [f"Unit costs of {o['name']} ({outcome}: {o['kind']}, ages {o['age_from']}-{o['age_to']})", ""]
+    rows = library.unit_costs[library.unit_costs["outcome_id"] == outcome]
+    used = []
+    for _, c in rows.iterrows():
+        each = c["value"] / c["per"] if pd.notna(c["per"]) else c["value"]
+        rng = f" (range £{c['low'] / (c['per'] if pd.notna(c['per']) else 1):,.0f} to £{c['high'] / (c['per'] if pd.notna(c['per']) else 1):,.0f})" if pd.notna(c["low"]) else ""
+        basis = c["basis"].replace("_", " ")
+        if c["basis"] == "per_case_year":
+            basis += f" for {c['duration_years']:g} years"
+        if pd.notna(c["delay_years"]) and c["delay_years"]:
+            basis += f", starting {c['delay_years']} years after onset"
+        lines.append(f"  {c['cost_id']}: £{each:,.2f}{rng} {basis}, ages {c['age_from']}-{c['age_to']}, {c['price_year']}-{(int(c['price_year']) + 1) % 100:02d} prices")
+        for b, comp, share in library.cost_splits[c["cost_id"]]:
+            lines.append(f"      {comp.replace('_', ' ')}: {share:.1%} -> {bearer_names.get(b, b)}")
+        lines.append(f"      source: {c['source']}, {c['locator']} [{c['verified_in']}]")
+        if c["_table"] == "health_state_losses":
+            lines += _wrap(f"derived: {c['notes']}", "      ")
+        used.append(c["source"])
+    if rows.empty:
+        lines.append("  (no unit cost in the library)")
+    cov = library.cost_coverage[library.cost_coverage["outcome_id"] == outcome]
+    if not cov.empty:
+        lines += ["", "Components with no cited cost:"]
+        for _, r in cov.iterrows():
+            lines += _wrap(f"{r['component'].replace('_', ' ')}: {r['status'].replace('_', ' ')}. {r['reason']}", "  ")
+    if used:
+        lines += ["", "Sources:"] + [f"  [{s}] {library.citation(s)}" for s in dict.fromkeys(used)]
+    return "\n".join(lines)
+
+
+def coverage_text(library: Library) -> str:
+    """What the library covers: characteristics by group, outcomes by kind, links per characteristic, and the gaps."""
+    from appraisal.evidence.tables import GROUPS, OUTCOME_KINDS
+
+    chars, outs, links = library.characteristics, library.outcomes, library.links
+    paths = library.pathway_table
+    defaults = library.default_links
+    lines = [
+        f"Coverage of the evidence library at {library.root}",
+        f"{len(chars)} characteristics in {chars['group'].nunique()} of {len(GROUPS)} groups; {len(library.mediators)} mediators; "
+        f"{len(outs)} outcomes ({len(library.reached_outcomes())} reached by default links); "
+        f"{len(links)} links ({len(defaults)} default, {len(links) - len(defaults)} alternatives).",
+        "",
+        "Characteristics by group (links from it: default + alternatives; outcomes reached)",
+    ]
+    for group in GROUPS:
+        frame = chars[chars["group"] == group]
+        lines.append(f"  {group.replace('_', ' ')} ({len(frame)})")
+        for c in frame["characteristic_id"]:
+            n_def = int((defaults["from_id"] == c).sum())
+            n_alt = int((links["from_id"] == c).sum()) - n_def
+            reached = sorted(set(paths.loc[paths["characteristic"] == c, "outcome"]))
+            lines += _wrap(f"{c}: {n_def} + {n_alt} links; reaches {', '.join(reached) or 'nothing yet'}", "    ")
+        if frame.empty:
+            lines.append("    (none yet: see the gaps below)")
+    med_links = links[links["from_id"].isin(library.mediators["mediator_id"])]
+    if not med_links.empty:
+        lines += ["", "Mediators (links out of it: default + alternatives)"]
+        for m in library.mediators["mediator_id"]:
+            n_def = int((defaults["from_id"] == m).sum())
+            lines.append(f"  {m}: {n_def} + {int((links['from_id'] == m).sum()) - n_def} links")
+    lines += ["", "Outcomes by kind (* = reached by a default link)"]
+    reached = set(library.reached_outcomes())
+    for kind in OUTCOME_KINDS:
+        ids = [o + ("*" if o in reached else "") for o in outs.loc[outs["kind"] == kind, "outcome_id"]]
+        lines += _wrap(f"{kind} ({len(ids)}): {', '.join(ids) or 'none'}", "  ")
+    lines += ["", f"Gaps: pathways the literature names that the library leaves out ({len(library.gaps)}, pathways/gaps.csv)"]
+    for _, g in library.gaps.iterrows():
+        lines.append(f"  - {g['pathway']} [{g['group'].replace('_', ' ')}]")
+        lines += _wrap(f"searched: {g['what_was_searched']}", "      ")
+        lines += _wrap(f"why out: {g['why_out']}", "      ")
+    not_found = library.cost_coverage[library.cost_coverage["status"] == "not_found"]
+    lines += ["", f"Cost components not found: {len(not_found)} (outcome x component; see 'appraisal library show --costs OUTCOME')"]
+    return "\n".join(lines)

@@ -46,6 +46,21 @@ def test_library_check_and_show(capsys):
     assert "-> physical_activity (mediator)" in shown and "Costs of each outcome reached" in shown
 
 
+def test_library_show_costs_and_coverage(library, capsys):
+    assert main(["library", "show", "--costs", "stroke_incidence"]) == 0
+    out = capsys.readouterr().out
+    # Every component is shown: a cited value with its bearers, or why there is none.
+    assert "2014-15 prices" in out and "Local-authority social care" in out
+    assert "mortality: not applicable" in out and "Patel A" in out
+    assert main(["library", "show", "--costs", "no_such_outcome"]) == 2
+    assert "--costs: unknown outcome 'no_such_outcome'" in capsys.readouterr().err
+    assert main(["library", "show", "--coverage"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(library.characteristics)} characteristics" in out and f"{len(library.links)} links" in out
+    assert all(g in out for g in ("housing indoor", "community infrastructure", "climate"))
+    assert all(p in out for p in library.gaps["pathway"])
+
+
 def test_library_check_fails_on_a_broken_library(library_copy, capsys):
     (library_copy / "pathways" / "links.csv").write_text("link_id\nx\n")
     assert main(["--library", str(library_copy), "library", "check"]) == 2
