@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from appraisal.evidence.library import Library
+from appraisal.evidence.library import link_text as relation
 from appraisal.result import Result
 
 
@@ -70,8 +71,7 @@ def library_text(library: Library) -> str:
 
     def link_text(u: str, v: str) -> str:
         link = links.loc[g.edges[u, v]["link_id"]]
-        ci = f" ({link['low']:g}-{link['high']:g})" if pd.notna(link["low"]) else ""
-        return f"{link['measure']} {link['central']:g}{ci} per {link['increment']:g} {link['exposure_unit']} [{link['source']}, {link['verified_in'].split(' ')[0]}]"
+        return f"{relation(link)} [{link['source']}, {link['verified_in'].split(' ')[0]}]"
 
     def cost_text(o: str) -> list[str]:
         out = []

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from appraisal.engine import CostRows, Model
-from appraisal.evidence.library import Library
+from appraisal.evidence.library import Library, link_text
 from appraisal.evidence.tables import COMPONENTS
 from appraisal.proposal import Proposal
 from appraisal.uncertainty import PERCENTILES, Draws, Uncertainty, evidence_shares, landing, one_way_sensitivity, outcome_totals
@@ -228,7 +228,7 @@ class Result:
             {
                 "kind": "link",
                 "id": r["link_id"],
-                "what": f"{r['from_id']} -> {r['to_id']}: {r['measure']} {r['central']:g} per {r['increment']:g} {r['exposure_unit']}",
+                "what": f"{r['from_id']} -> {r['to_id']}: {link_text(r)}",
                 "source": r["source"],
                 "citation": lib.citation(r["source"]),
                 "locator": r["locator"],

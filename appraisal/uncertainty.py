@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from appraisal.engine import Model, cost_units, run_model
+from appraisal.evidence.library import link_text
 
 Z95 = 1.959963984540054
 PERCENTILES = (5, 50, 95)
@@ -225,7 +226,7 @@ def one_way_sensitivity(model: Model) -> pd.DataFrame:
     pvf_total = model.pv_factors.sum(axis=1)
     total = np.einsum("sopr,sr,r->so", cost_units(model, annual), cv, pvf_total)  # [scenario, option]
     rows = []
-    what = [("link", links.loc[i, "link_id"], f"{links.loc[i, 'from_id']} -> {links.loc[i, 'to_id']} ({links.loc[i, 'measure']} per {links.loc[i, 'increment']:g} {links.loc[i, 'exposure_unit']})", links.loc[i, "low"], links.loc[i, "high"]) for i in has_link]
+    what = [("link", links.loc[i, "link_id"], f"{links.loc[i, 'from_id']} -> {links.loc[i, 'to_id']} ({link_text(links.loc[i])})", links.loc[i, "low"], links.loc[i, "high"]) for i in has_link]
     what += [("unit_cost", costs.loc[i, "cost_id"], f"{costs.loc[i, 'outcome_id']} {costs.loc[i, 'component']} ({costs.loc[i, 'price_year']} prices)", costs.loc[i, "low"], costs.loc[i, "high"]) for i in has_cost]
     for j, (kind, ident, text, low, high) in enumerate(what):
         for o, option in enumerate(model.proposal.options):

@@ -158,6 +158,15 @@ class Library:
         return f"{row['authors']} ({year}). {row['title']}. {row['journal_or_publisher']}. {where}"
 
 
+def link_text(link: pd.Series) -> str:
+    """A link's relation in words: ``"RR 1.08 (1.06-1.09) per 10 ug/m3"`` or ``"exponent 4 on (x1/x0)"``."""
+    ci = f" ({link['low']:g}-{link['high']:g})" if pd.notna(link["low"]) else ""
+    if link["form"] == "power":
+        return f"risk x (option / baseline {link['exposure_unit']}) ^ {link['central']:g}{ci}"
+    where = f" above {link['threshold']:g}" if link["form"] == "threshold_log_linear" else ""
+    return f"{link['measure']} {link['central']:g}{ci} per {link['increment']:g} {link['exposure_unit']}{where}"
+
+
 def bundled_root() -> Path:
     """Where the shipped library lives: inside the installed wheel, or the source tree."""
     packaged = importlib.resources.files("appraisal") / "_library"
