@@ -17,7 +17,7 @@ import pandas as pd
 
 from appraisal import costing, risk
 from appraisal.demography import OPEN_AGE
-from appraisal.evidence.library import Library, load_library
+from appraisal.evidence.library import Library, curve_value, load_library
 from appraisal.proposal import Proposal, check_proposal
 from appraisal.errors import Problem, ProposalError
 from appraisal.evidence.tables import COMPONENTS
@@ -124,13 +124,18 @@ def log_ratios(model: "Model", link_values: np.ndarray) -> np.ndarray:
     # Each form sees only its own pathways' inputs; the others get inputs that give 0.
     shares = form == "proportion_exposed"
     powers = form == "power"
+    curves = form == "polynomial"
+    p0, p1 = curve_value(model.curve, threshold, x0), curve_value(model.curve, threshold, x1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        curve_ratio = np.log(np.where(curves, p1, 1.0) / np.where(curves, p0, 1.0))
     return np.select(
-        [form == "log_linear", form == "threshold_log_linear", shares, powers],
+        [form == "log_linear", form == "threshold_log_linear", shares, powers, curves],
         [
             risk.log_linear(ratio, inc, exposure_change),
             risk.threshold_log_linear(ratio, inc, threshold, x0, x1),
             risk.proportion_exposed(ratio, np.where(shares, x0, 0.0), np.where(shares, x1, 0.0)),
             risk.power(ratio, np.where(powers, x0, 1.0), np.where(powers, x1, 1.0)),
+            np.broadcast_to(curve_ratio, ratio.shape[:1] + curve_ratio.shape[1:]),
         ],
     )
 
@@ -238,6 +243,7 @@ class Model:
     last_idx: np.ndarray
     x0: np.ndarray  # [pathway] baseline value of the pathway's characteristic
     x1: np.ndarray  # [option, pathway]
+    curve: np.ndarray  # [3, pathway] polynomial coefficients (percent), 0 for other forms
     age_weight: np.ndarray  # [pathway, band]
     onehot: np.ndarray  # [pathway, outcome]
     base_cases: np.ndarray  # [pathway, band] baseline cases a year of the pathway's outcome
@@ -252,8 +258,8 @@ class Model:
 
     @property
     def central_link_values(self) -> np.ndarray:
-        """``[1, link]`` the central value of each link."""
-        return self.links["central"].to_numpy(float)[None, :]
+        """``[1, link]`` the central value of each link (a polynomial link has none: its curve is fixed)."""
+        return self.links["central"].fillna(1.0).to_numpy(float)[None, :]
 
     @property
     def central_cost_values(self) -> np.ndarray:
@@ -280,12 +286,31 @@ def build_model(proposal: Proposal, library: Library) -> Model:
         [[opt.get(c, proposal.baseline[c]) for c in t["characteristic"]] for opt in proposal.options.values()],
         dtype=float,
     ).reshape(len(proposal.options), len(t))
-    age_weight = band_overlap(library.age_bands, list(zip(t["age_from"].astype(int), t["age_to"].astype(int))))
+    # The share of each band's cases (at the outcome's ages) that the pathway's evidence covers.
+    out_ages = library.outcomes.set_index("outcome_id").loc[t["outcome"], ["age_from", "age_to"]].to_numpy(int)
+    link_ages = t[["age_from", "age_to"]].to_numpy(int)
+    both = list(zip(np.maximum(out_ages[:, 0], link_ages[:, 0]), np.minimum(out_ages[:, 1], link_ages[:, 1])))
+    outcome_share = band_overlap(library.age_bands, [tuple(a) for a in out_ages])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        age_weight = np.where(outcome_share > 0, band_overlap(library.age_bands, both) / outcome_share, 0.0)
     out_idx = np.array([outcomes.index(o) for o in t["outcome"]], dtype=int)
     onehot = np.zeros((len(t), len(outcomes)))
     onehot[np.arange(len(t)), out_idx] = 1.0
     pop = population_by_band(proposal, library)
-    base_cases = (pop[None, :] * baseline_rates(library, outcomes))[out_idx]
+    curve = np.zeros((3, len(t)))
+    coefs = library.curves.set_index("link_id")[["coef_0", "coef_1", "coef_2"]]
+    poly = np.flatnonzero(links["form"].to_numpy()[[position[x] for x in t["outcome_link"]]] == "polynomial") if len(t) else np.array([], int)
+    for p in poly:
+        curve[:, p] = coefs.loc[t["outcome_link"].iloc[p]].to_numpy(float)
+    rates = np.array([library.band_rates.get(o, np.zeros(len(library.age_bands))) for o in outcomes]).reshape(len(outcomes), -1)
+    base_cases = (pop[None, :] * rates)[out_idx]
+    if len(poly):
+        # A curve gives the whole prevalence at the baseline exposure, over the outcome's ages.
+        out = library.outcomes.set_index("outcome_id")
+        th = links["threshold"].to_numpy(float)[[position[x] for x in t["outcome_link"]]]
+        for p in poly:
+            ages = band_overlap(library.age_bands, [(int(out.loc[t["outcome"].iloc[p], "age_from"]), int(out.loc[t["outcome"].iloc[p], "age_to"]))])[0]
+            base_cases[p] = pop * ages * curve_value(curve[:, p], th[p], x0[p])
     costs = cost_rows(proposal, library, outcomes, g, life_exp)
     row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]], dtype=int)
     return Model(
@@ -301,6 +326,7 @@ def build_model(proposal: Proposal, library: Library) -> Model:
         last_idx=np.array([position[x] for x in t["outcome_link"]], dtype=int),
         x0=x0,
         x1=x1,
+        curve=curve,
         age_weight=age_weight,
         onehot=onehot,
         base_cases=base_cases,

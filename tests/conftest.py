@@ -100,6 +100,7 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
         {**cost, "cost_id": "d_ly", "outcome_id": "death", "component": "mortality", "bearer": "households", "basis": "per_life_year_lost", "value": "50000", "price_year": "2024"},
     ])
     write_rows(root, "health_state_losses", [])
+    write_rows(root, "curves", [])
     write_rows(root, "parameters", [])
     write_rows(root, "gaps", [])
     write_rows(root, "cost_coverage", [

@@ -121,3 +121,29 @@ def test_power_link_gives_hand_worked_cases(tmp_path):
     from appraisal import ProposalError
     with pytest.raises(ProposalError, match=r"options.stopped.speed: 0 must be above 0"):
         appraise(tiny_proposal(lib, {"speed": 30.0}, {"stopped": {"speed": 0.0}}), lib)
+
+
+def test_polynomial_curve_gives_hand_worked_prevalence_change(tmp_path):
+    from conftest import PROV, read_rows, write_rows
+
+    link = {"link_id": "x_ha", "from_id": "x", "to_id": "ha", "form": "polynomial", "measure": "percent", "central": "", "increment": "",
+            "exposure_unit": "u", "threshold": "10", "age_from": "18", "age_to": "120"}
+    root = tiny_library(tmp_path, [link])
+    write_rows(root, "outcomes", [*read_rows(root, "outcomes"), {"outcome_id": "ha", "name": "Highly annoyed", "kind": "wellbeing", "fatal": "no", "age_from": "18", "age_to": "120", **PROV}])
+    write_rows(root, "curves", [{"link_id": "x_ha", "coef_0": "0", "coef_1": "0", "coef_2": "0.01", "curve_unit": "percent", **PROV}])
+    cost = {"cost_id": "ha_qol", "outcome_id": "ha", "component": "quality_of_life", "bearer": "households", "basis": "per_case", "value": "100", "price_year": "2024", "age_from": "0", "age_to": "120", **PROV}
+    write_rows(root, "unit_costs", [*read_rows(root, "unit_costs"), cost])
+    from appraisal.evidence.tables import COSTED_COMPONENTS
+    write_rows(root, "cost_coverage", [*read_rows(root, "cost_coverage"), *({"outcome_id": "ha", "component": c, "status": "not_found", "reason": "test"} for c in COSTED_COMPONENTS if c != "quality_of_life")])
+    lib = load_library(root)
+    result = appraise(tiny_proposal(lib, {"x": 20.0}, {"louder": {"x": 30.0}, "quiet": {"x": 5.0}}), lib)
+    cases = result.cases().groupby("option")["change_in_cases"].sum()
+    # Curve 0.01 x^2 percent: 4% highly annoyed at 20, 9% at 30; 82,000 people aged 18-99.
+    assert cases["louder"] == pytest.approx(82_000 * (0.09 - 0.04))
+    # Below the threshold (10) the curve is held at its value there (1%): 82,000 x (0.01 - 0.04).
+    assert cases["quiet"] == pytest.approx(82_000 * (0.01 - 0.04))
+    # A curve that falls from its threshold upwards is refused.
+    write_rows(root, "curves", [{"link_id": "x_ha", "coef_0": "10", "coef_1": "-1", "coef_2": "0", "curve_unit": "percent", **PROV}])
+    from appraisal import LibraryError
+    with pytest.raises(LibraryError, match="rising from the threshold 10"):
+        load_library(root)

@@ -47,6 +47,7 @@ class Library:
     mediators: pd.DataFrame
     outcomes: pd.DataFrame
     links: pd.DataFrame
+    curves: pd.DataFrame
     baseline_rates: pd.DataFrame
     population: pd.DataFrame
     life_expectancy: pd.DataFrame
@@ -163,6 +164,8 @@ def link_text(link: pd.Series) -> str:
     ci = f" ({link['low']:g}-{link['high']:g})" if pd.notna(link["low"]) else ""
     if link["form"] == "power":
         return f"risk x (option / baseline {link['exposure_unit']}) ^ {link['central']:g}{ci}"
+    if link["form"] == "polynomial":
+        return f"% of people = curve in {link['exposure_unit']} (pathways/curves.csv), flat below {link['threshold']:g}"
     where = f" above {link['threshold']:g}" if link["form"] == "threshold_log_linear" else ""
     return f"{link['measure']} {link['central']:g}{ci} per {link['increment']:g} {link['exposure_unit']}{where}"
 
@@ -212,6 +215,7 @@ def load_library(root: str | Path | None = None) -> Library:
         mediators=t["mediators"],
         outcomes=t["outcomes"],
         links=t["links"],
+        curves=t["curves"],
         baseline_rates=t["baseline_rates"],
         population=t["population"],
         life_expectancy=t["life_expectancy"],
@@ -327,6 +331,12 @@ def _check_nodes_and_links(t: dict[str, pd.DataFrame]) -> list[Problem]:
             p.append(Problem(at("to_id"), f"unknown id {dst!r}: must be a mediator or an outcome"))
         if unit is not None and link["exposure_unit"] != unit:
             p.append(Problem(at("exposure_unit"), f"unit mismatch: the link is per {link['exposure_unit']!r} but {src} is measured in {unit!r}"))
+        if form == "polynomial":
+            p += _check_polynomial(t, link, at, src in chars.index, outs)
+            continue
+        if np.isnan(link["central"]):
+            p.append(Problem(at("central"), "must not be blank"))
+            continue
         rule = _interval_problem(link["central"], link["low"], link["high"])
         if rule:
             p.append(Problem(at("central"), rule))
@@ -362,13 +372,59 @@ def _check_nodes_and_links(t: dict[str, pd.DataFrame]) -> list[Problem]:
             p.append(Problem(at("form"), f"a proportion_exposed link needs an exposure measured as {SHARE_UNIT!r}; {src} is in {unit!r}"))
         if link["is_default"] == "yes":
             pairs.setdefault((src, dst), []).append(link["_row"])
+    forms = dict(zip(t["links"]["link_id"], t["links"]["form"]))
+    for _, c in t["curves"].iterrows():
+        if forms.get(c["link_id"]) != "polynomial":
+            p.append(Problem(_at("curves", c["_row"], "link_id"), f"{c['link_id']!r} is not a polynomial link in pathways/links.csv"))
     defaults = t["links"][t["links"]["is_default"] == "yes"]
+    for o, into in defaults.groupby("to_id"):
+        if (into["form"] == "polynomial").any() and len(into) > 1:
+            rows = ", ".join(map(str, into["_row"]))
+            p.append(Problem(f"{TABLES['links'].path} rows {rows}", f"outcome {o!r} is reached by a polynomial curve, which gives its whole prevalence: no other default link may act on it"))
     for (src, dst), rows in pairs.items():
         if len(rows) > 1:
             p.append(Problem(_at("links", rows[1], "is_default"), f"{src} -> {dst} already has a default link (row {rows[0]}): one default per pair"))
     for _, link in t["links"][t["links"]["is_default"] == "no"].iterrows():
         if not ((defaults["from_id"] == link["from_id"]) & (defaults["to_id"] == link["to_id"])).any():
             p.append(Problem(_at("links", link["_row"], "is_default"), f"an alternative needs a default for {link['from_id']} -> {link['to_id']}; none is marked 'yes'"))
+    return p
+
+
+def curve_value(coefs: np.ndarray, threshold: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r"""A polynomial exposure-response curve as a share (0-1), held at its threshold value below the threshold.
+
+    .. math:: P(x) = (c_0 + c_1 x' + c_2 x'^2) / 100, \quad x' = \max(x, x_{th})
+
+    ``coefs`` is ``[3, ...]`` (percent per unit, per unit squared); e.g. WHO's percentage
+    highly annoyed by road-traffic noise, Guski et al. (2017), counted from Lden 40 dB.
+    """
+    xp = np.maximum(x, threshold)
+    return (coefs[0] + coefs[1] * xp + coefs[2] * xp**2) / 100.0
+
+
+def _check_polynomial(t: dict[str, pd.DataFrame], link: pd.Series, at, from_characteristic: bool, outs: set) -> list[Problem]:
+    p = []
+    if link["measure"] != "percent":
+        p.append(Problem(at("measure"), "a polynomial link gives the percentage of people in a state: measure must be 'percent'"))
+    for col in ("central", "low", "high", "increment"):
+        if not np.isnan(link[col]):
+            p.append(Problem(at(col), f"a polynomial link takes its coefficients from pathways/curves.csv: leave {col} blank"))
+    if not from_characteristic:
+        p.append(Problem(at("from_id"), "a polynomial link must start at a characteristic"))
+    if link["to_id"] not in outs:
+        p.append(Problem(at("to_id"), "a polynomial link acts on an outcome: to_id must be an outcome"))
+    elif t["outcomes"].set_index("outcome_id").loc[link["to_id"], "kind"] not in ("prevalence", "wellbeing"):
+        p.append(Problem(at("to_id"), "a polynomial link gives a prevalence: the outcome's kind must be prevalence or wellbeing"))
+    curve = t["curves"][t["curves"]["link_id"] == link["link_id"]]
+    th = link["threshold"]
+    if np.isnan(th):
+        p.append(Problem(at("threshold"), "a polynomial link needs a threshold: the exposure below which the curve is held flat"))
+    if curve.empty:
+        p.append(Problem(at("link_id"), f"polynomial link {link['link_id']!r} has no coefficients in pathways/curves.csv"))
+    elif not np.isnan(th):
+        c = curve[["coef_0", "coef_1", "coef_2"]].iloc[0].to_numpy(float)
+        if not (curve_value(c, th, th) > 0 and c[2] >= 0 and c[1] + 2 * c[2] * th >= 0):
+            p.append(Problem(at("threshold"), f"the curve must be above 0 and rising from the threshold {th:g} upwards; check the coefficients in pathways/curves.csv"))
     return p
 
 
@@ -530,7 +586,9 @@ def _check_graph(t: dict[str, pd.DataFrame], g: nx.DiGraph) -> list[Problem]:
         reached |= nx.descendants(g, c)
     rates = t["baseline_rates"]
     costs = t["unit_costs"]
-    needs_rates = [o for o in outcomes.index if o in reached]
+    defaults = t["links"][t["links"]["is_default"] == "yes"]
+    from_curve = set(defaults.loc[defaults["form"] == "polynomial", "to_id"])
+    needs_rates = [o for o in outcomes.index if o in reached and o not in from_curve]
     if any(outcomes.loc[o, "fatal"] == "yes" for o in needs_rates) and LIFE_TABLE_OUTCOME not in needs_rates:
         needs_rates.append(LIFE_TABLE_OUTCOME)
     for o in needs_rates:
@@ -550,8 +608,8 @@ def _check_graph(t: dict[str, pd.DataFrame], g: nx.DiGraph) -> list[Problem]:
             rule = _band_cover_problem(list(zip(rs["age_from"].astype(int), rs["age_to"].astype(int))), int(row["age_from"]), int(row["age_to"]))
             if rule:
                 p.append(Problem(f"{TABLES['baseline_rates'].path} rows {', '.join(map(str, rs['_row'])) or '(none)'}", f"baseline rates for {o!r} ({sex}): {rule}"))
-        if o not in reached:
-            continue
+    for o in [o for o in outcomes.index if o in reached]:
+        row = outcomes.loc[o]
         if not (costs["outcome_id"] == o).any():
             p.append(Problem(_at("outcomes", row["_row"]), f"outcome {o!r} is reached by a link but has no unit cost in unit_costs/unit_costs.csv"))
     for _, rate in rates[~rates["outcome_id"].isin(outcomes.index)].iterrows():

@@ -26,8 +26,8 @@ GROUPS = (
     "climate",
 )
 OUTCOME_KINDS = ("death", "incidence", "prevalence", "event", "wellbeing")
-FORMS = ("log_linear", "threshold_log_linear", "proportion_exposed", "linear", "power")
-MEASURES = ("RR", "HR", "OR", "slope", "exponent")
+FORMS = ("log_linear", "threshold_log_linear", "proportion_exposed", "linear", "power", "polynomial")
+MEASURES = ("RR", "HR", "OR", "slope", "exponent", "percent")
 COMPONENTS = (
     "healthcare",
     "social_care",
@@ -161,7 +161,7 @@ TABLES: dict[str, Table] = {
                 _c("to_id"),
                 _c("form", "choice", choices=FORMS),
                 _c("measure", "choice", choices=MEASURES),
-                _c("central", "number"),
+                _c("central", "number", required=False),
                 _c("low", "number", required=False),
                 _c("high", "number", required=False),
                 _c("increment", "number", required=False),
@@ -173,6 +173,19 @@ TABLES: dict[str, Table] = {
                 _c("grade_scale", required=False),
                 _c("overlap_group", required=False),
                 _c("is_default", "choice", choices=YES_NO),
+            )
+            + _provenance(),
+        ),
+        Table(
+            "curves",
+            "pathways/curves.csv",
+            "link_id",
+            (
+                _c("link_id"),
+                _c("coef_0", "number"),
+                _c("coef_1", "number"),
+                _c("coef_2", "number"),
+                _c("curve_unit", "choice", choices=("percent",)),
             )
             + _provenance(),
         ),
