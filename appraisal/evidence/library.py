@@ -384,9 +384,18 @@ def _check_nodes_and_links(t: dict[str, pd.DataFrame]) -> list[Problem]:
     for (src, dst), rows in pairs.items():
         if len(rows) > 1:
             p.append(Problem(_at("links", rows[1], "is_default"), f"{src} -> {dst} already has a default link (row {rows[0]}): one default per pair"))
+    parent = dict(zip(t["outcomes"]["outcome_id"], t["outcomes"]["part_of"]))
     for _, link in t["links"][t["links"]["is_default"] == "no"].iterrows():
-        if not ((defaults["from_id"] == link["from_id"]) & (defaults["to_id"] == link["to_id"])).any():
-            p.append(Problem(_at("links", link["_row"], "is_default"), f"an alternative needs a default for {link['from_id']} -> {link['to_id']}; none is marked 'yes'"))
+        if ((defaults["from_id"] == link["from_id"]) & (defaults["to_id"] == link["to_id"])).any():
+            continue
+        # A cause-specific alternative to a default on the wider outcome (e.g. NO2 on heart-disease
+        # deaths beside NO2 on all deaths) is kept for reference with no default of its own.
+        wider, covered = parent.get(link["to_id"]), False
+        while wider and not covered:
+            covered = ((defaults["from_id"] == link["from_id"]) & (defaults["to_id"] == wider)).any()
+            wider = parent.get(wider)
+        if not covered:
+            p.append(Problem(_at("links", link["_row"], "is_default"), f"an alternative needs a default for {link['from_id']} -> {link['to_id']} (or for a wider outcome {link['to_id']} is part of); none is marked 'yes'"))
     return p
 
 
