@@ -88,6 +88,8 @@ def test_outcome_reached_without_baseline_rate(library_copy):
 def test_outcome_reached_without_unit_cost(library_copy):
     rows = [r for r in read_rows(library_copy, "unit_costs") if r["outcome_id"] != "type2_diabetes_incidence"]
     write_rows(library_copy, "unit_costs", rows)
+    losses = [r for r in read_rows(library_copy, "health_state_losses") if r["outcome_id"] != "type2_diabetes_incidence"]
+    write_rows(library_copy, "health_state_losses", losses)
     broken(library_copy, "'type2_diabetes_incidence' is reached by a link but has no unit cost", "pathways/outcomes.csv row")
 
 
@@ -138,7 +140,7 @@ def test_every_cost_component_is_costed_or_marked(library_copy):
 def test_health_state_loss_becomes_a_quality_of_life_cost(library_copy):
     loss = {"outcome_id": "ihd_incidence", "loss": "0.1", "low": "0.05", "high": "0.2", "unit": "QALY", "basis": "per_case_year",
             "duration_years": "2", "age_from": "0", "age_to": "120", "source": "hmt_hl5283", "locator": "test", "verified_in": "primary"}
-    write_rows(library_copy, "health_state_losses", [loss])
+    write_rows(library_copy, "health_state_losses", [*read_rows(library_copy, "health_state_losses"), loss])
     # The coverage table still says quality of life was not found: both cannot hold.
     broken(library_copy, "quality_of_life of 'ihd_incidence' has a unit cost")
     rows = [r for r in read_rows(library_copy, "cost_coverage") if (r["outcome_id"], r["component"]) != ("ihd_incidence", "quality_of_life")]

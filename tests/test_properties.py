@@ -26,9 +26,12 @@ def with_options(proposal, library, options, population=None):
 
 def option_values(library):
     chars = library.characteristics.set_index("characteristic_id")
+    links = library.default_links
+    power = set(links.loc[links["form"] == "power", "from_id"])  # a power model needs a value above 0
     strategies = {}
     for cid, c in chars.iterrows():
         lo = 0.0 if np.isnan(c["valid_min"]) else c["valid_min"]
+        lo = max(lo, 1.0) if cid in power else lo
         hi = lo + 100 if np.isnan(c["valid_max"]) else c["valid_max"]
         strategies[cid] = st.floats(lo, hi, allow_nan=False)
     return st.fixed_dictionaries({}, optional=strategies)

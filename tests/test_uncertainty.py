@@ -19,7 +19,7 @@ def _tables(result):
 
 
 def test_zero_width_intervals_give_exactly_the_central_run(library_copy, library):
-    for table, cols in (("links", ("low", "high")), ("unit_costs", ("low", "high"))):
+    for table, cols in (("links", ("low", "high")), ("unit_costs", ("low", "high")), ("health_state_losses", ("low", "high"))):
         rows = read_rows(library_copy, table)
         for r in rows:
             for c in cols:

@@ -201,10 +201,11 @@ def load_library(root: str | Path | None = None) -> Library:
     graph = nx.DiGraph()
     if not problems:
         problems += _check(t, sources)
+    if not problems:
+        t["unit_costs"] = pd.concat([t["unit_costs"].assign(_table="unit_costs"), quality_of_life_costs(t)], ignore_index=True)
         graph = _graph(t)
         problems += _check_graph(t, graph)
     if not problems:
-        t["unit_costs"] = pd.concat([t["unit_costs"].assign(_table="unit_costs"), quality_of_life_costs(t)], ignore_index=True)
         problems += _check_cost_coverage(t)
     if problems:
         raise LibraryError(f"The evidence library at {root}", problems)
@@ -609,7 +610,8 @@ def _check_graph(t: dict[str, pd.DataFrame], g: nx.DiGraph) -> list[Problem]:
         if r.empty:
             p.append(Problem(_at("outcomes", row["_row"]), f"outcome {o!r} is reached by a link but has no baseline rate in pathways/baseline_rates.csv"))
             continue
-        groups = list(SEXES) if (r["sex"] != "persons").any() else ["persons"]
+        # An outcome given for one sex only (e.g. prostate cancer) counts cases in that sex only.
+        groups = [x for x in SEXES if (r["sex"] == x).any()] if (r["sex"] != "persons").any() else ["persons"]
         if (r["sex"] != "persons").any() and (r["sex"] == "persons").any():
             p.append(Problem(f"{TABLES['baseline_rates'].path} rows {', '.join(map(str, r['_row']))}", f"baseline rates for {o!r}: give them by sex or for persons, not both"))
         for sex in groups:
@@ -620,7 +622,7 @@ def _check_graph(t: dict[str, pd.DataFrame], g: nx.DiGraph) -> list[Problem]:
     for o in [o for o in outcomes.index if o in reached]:
         row = outcomes.loc[o]
         if not (costs["outcome_id"] == o).any():
-            p.append(Problem(_at("outcomes", row["_row"]), f"outcome {o!r} is reached by a link but has no unit cost in unit_costs/unit_costs.csv"))
+            p.append(Problem(_at("outcomes", row["_row"]), f"outcome {o!r} is reached by a link but has no unit cost in unit_costs/unit_costs.csv or unit_costs/health_state_losses.csv"))
     for _, rate in rates[~rates["outcome_id"].isin(outcomes.index)].iterrows():
         p.append(Problem(_at("baseline_rates", rate["_row"], "outcome_id"), f"unknown outcome id {rate['outcome_id']!r}"))
     p += _check_counted_once(t, g)
