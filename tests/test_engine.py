@@ -142,8 +142,8 @@ def test_polynomial_curve_gives_hand_worked_prevalence_change(tmp_path):
     assert cases["louder"] == pytest.approx(82_000 * (0.09 - 0.04))
     # Below the threshold (10) the curve is held at its value there (1%): 82,000 x (0.01 - 0.04).
     assert cases["quiet"] == pytest.approx(82_000 * (0.01 - 0.04))
-    # A curve that falls from its threshold upwards is refused.
+    # A curve that falls below 0 above its threshold is refused.
     write_rows(root, "curves", [{"link_id": "x_ha", "coef_0": "10", "coef_1": "-1", "coef_2": "0", "curve_unit": "percent", **PROV}])
     from appraisal import LibraryError
-    with pytest.raises(LibraryError, match="rising from the threshold 10"):
+    with pytest.raises(LibraryError, match="stay above 0, and not fall without end, from the threshold 10"):
         load_library(root)

@@ -433,8 +433,9 @@ def _check_polynomial(t: dict[str, pd.DataFrame], link: pd.Series, at, from_char
         p.append(Problem(at("link_id"), f"polynomial link {link['link_id']!r} has no coefficients in pathways/curves.csv"))
     elif not np.isnan(th):
         c = curve[["coef_0", "coef_1", "coef_2"]].iloc[0].to_numpy(float)
-        if not (curve_value(c, th, th) > 0 and c[2] >= 0 and c[1] + 2 * c[2] * th >= 0):
-            p.append(Problem(at("threshold"), f"the curve must be above 0 and rising from the threshold {th:g} upwards; check the coefficients in pathways/curves.csv"))
+        lowest = max(th, -c[1] / (2 * c[2])) if c[2] > 0 else th  # where the curve is lowest from the threshold up
+        if not (c[2] >= 0 and (c[2] > 0 or c[1] >= 0) and curve_value(c, th, lowest) > 0):
+            p.append(Problem(at("threshold"), f"the curve must stay above 0, and not fall without end, from the threshold {th:g} upwards; check the coefficients in pathways/curves.csv"))
     return p
 
 
