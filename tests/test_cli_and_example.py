@@ -84,10 +84,11 @@ def test_every_number_in_the_cost_landing_traces_to_sourced_library_rows(result,
     assert links_used <= set(evidence["id"])
     assert evidence["citation"].str.len().gt(20).all()
     assert evidence["locator"].str.strip().ne("").all()
-    # Each cost row's bearer split, its baseline rate and its price year are library rows too.
+    # Each cost row's price year and its baseline (a rate, or the curve of a polynomial link) are library rows too.
+    curves = set(library.links.loc[library.links["link_id"].isin(library.curves["link_id"]), "to_id"])
     for _, row in result.cost_rows.table.iterrows():
         assert row["price_year"] in set(library.price_index["year"])
-        assert (library.baseline_rates["outcome_id"] == row["outcome_id"]).any()
+        assert (library.baseline_rates["outcome_id"] == row["outcome_id"]).any() or row["outcome_id"] in curves
 
 
 def test_summary_signs_and_benefit(result):

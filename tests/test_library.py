@@ -6,18 +6,22 @@ from appraisal import LibraryError, load_library
 from conftest import read_rows, write_rows
 
 
-def test_shipped_library_passes_and_meets_the_foundation_counts(library):
+def test_shipped_library_passes_and_meets_the_counts(library):
     chars = library.characteristics
     assert len(chars) >= 8
-    assert chars["group"].nunique() >= 5
-    assert len(library.links) >= 12
-    # Every outcome a link reaches has baseline rates and unit costs (the loader refuses otherwise).
+    assert chars["group"].nunique() == 6  # all six groups
+    assert len(library.links) >= 80
+    assert len(library.outcomes) >= 50
+    # Every characteristic reaches at least one outcome by default links.
+    assert set(chars["characteristic_id"]) <= set(library.pathway_table["characteristic"])
+    # Every outcome a link reaches has unit costs and a baseline: a rate, or the curve of its polynomial link.
+    curves = set(library.links.loc[library.links["form"] == "polynomial", "to_id"])
     assert set(library.reached_outcomes()) <= set(library.unit_costs["outcome_id"])
-    assert set(library.reached_outcomes()) <= set(library.baseline_rates["outcome_id"])
+    assert set(library.reached_outcomes()) - curves <= set(library.baseline_rates["outcome_id"])
 
 
 def test_every_evidence_row_has_source_locator_and_verified_in(library):
-    for name in ("characteristics", "mediators", "outcomes", "links", "baseline_rates", "population", "unit_costs", "bearer_shares", "discount_rates", "price_index", "bearers"):
+    for name in ("characteristics", "mediators", "outcomes", "links", "curves", "baseline_rates", "population", "unit_costs", "health_state_losses", "parameters", "bearer_shares", "discount_rates", "price_index", "bearers"):
         frame = getattr(library, name)
         for col in ("source", "locator", "verified_in"):
             assert (frame[col].astype(str).str.strip() != "").all(), (name, col)
