@@ -165,3 +165,16 @@ def test_power_link_rules(library_copy):
     row = edit(library_copy, "links", i, form="power")
     report = broken(library_copy, "measure must be 'exponent'", f"pathways/links.csv row {row}, column measure")
     assert "a power link has no increment" in report
+
+
+def test_pathways_readme_states_the_counts_and_every_gap(library):
+    from conftest import REPO
+
+    text = (REPO / "pathways" / "README.md").read_text(encoding="utf-8")
+    defaults = len(library.default_links)
+    assert (
+        f"{len(library.characteristics)} characteristics in\nall six groups, {len(library.mediators)} mediators, {len(library.outcomes)} outcomes "
+        f"({len(library.reached_outcomes())} reached by default links), {len(library.links)} links ({defaults} default, "
+        f"{len(library.links) - defaults} alternatives)"
+    ) in text
+    assert all(f"| {g} |" in text for g in library.gaps["pathway"])
