@@ -92,9 +92,11 @@ def time_profile(proposal: Proposal) -> tuple[np.ndarray, np.ndarray]:
 def baseline_rates(library: Library, outcomes: list[str]) -> np.ndarray:
     """England baseline rate (events per person per year): ``[outcome, age band]``.
 
-    0 outside an outcome's age range; see :attr:`appraisal.Library.band_rates`.
+    0 outside an outcome's age range, and for an outcome whose prevalence comes from a
+    polynomial curve instead (see :attr:`appraisal.Library.band_rates`).
     """
-    return np.array([library.band_rates[o] for o in outcomes]).reshape(len(outcomes), len(library.age_bands))
+    empty = np.zeros(len(library.age_bands))
+    return np.array([library.band_rates.get(o, empty) for o in outcomes]).reshape(len(outcomes), len(library.age_bands))
 
 
 def log_ratios(model: "Model", link_values: np.ndarray) -> np.ndarray:
@@ -297,20 +299,15 @@ def build_model(proposal: Proposal, library: Library) -> Model:
     onehot = np.zeros((len(t), len(outcomes)))
     onehot[np.arange(len(t)), out_idx] = 1.0
     pop = population_by_band(proposal, library)
+    last_idx = np.array([position[x] for x in t["outcome_link"]], dtype=int)
+    base_cases = (pop[None, :] * baseline_rates(library, outcomes))[out_idx]
+    # A polynomial curve gives its outcome's whole prevalence at the baseline exposure, over the outcome's ages.
     curve = np.zeros((3, len(t)))
     coefs = library.curves.set_index("link_id")[["coef_0", "coef_1", "coef_2"]]
-    poly = np.flatnonzero(links["form"].to_numpy()[[position[x] for x in t["outcome_link"]]] == "polynomial") if len(t) else np.array([], int)
-    for p in poly:
+    threshold = links["threshold"].to_numpy(float)[last_idx]
+    for p in np.flatnonzero(links["form"].to_numpy()[last_idx] == "polynomial"):
         curve[:, p] = coefs.loc[t["outcome_link"].iloc[p]].to_numpy(float)
-    rates = np.array([library.band_rates.get(o, np.zeros(len(library.age_bands))) for o in outcomes]).reshape(len(outcomes), -1)
-    base_cases = (pop[None, :] * rates)[out_idx]
-    if len(poly):
-        # A curve gives the whole prevalence at the baseline exposure, over the outcome's ages.
-        out = library.outcomes.set_index("outcome_id")
-        th = links["threshold"].to_numpy(float)[[position[x] for x in t["outcome_link"]]]
-        for p in poly:
-            ages = band_overlap(library.age_bands, [(int(out.loc[t["outcome"].iloc[p], "age_from"]), int(out.loc[t["outcome"].iloc[p], "age_to"]))])[0]
-            base_cases[p] = pop * ages * curve_value(curve[:, p], th[p], x0[p])
+        base_cases[p] = pop * outcome_share[p] * curve_value(curve[:, p], threshold[p], x0[p])
     costs = cost_rows(proposal, library, outcomes, g, life_exp)
     row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]], dtype=int)
     return Model(
@@ -323,7 +320,7 @@ def build_model(proposal: Proposal, library: Library) -> Model:
         life_expectancy=life_exp,
         links=links,
         first_idx=np.array([position[x] for x in t["first_link"]], dtype=int),
-        last_idx=np.array([position[x] for x in t["outcome_link"]], dtype=int),
+        last_idx=last_idx,
         x0=x0,
         x1=x1,
         curve=curve,
