@@ -132,7 +132,7 @@ def costs_text(library: Library, outcome: str) -> str:
         rng = f" (range £{c['low'] / (c['per'] if pd.notna(c['per']) else 1):,.0f} to £{c['high'] / (c['per'] if pd.notna(c['per']) else 1):,.0f})" if pd.notna(c["low"]) else ""
         basis = c["basis"].replace("_", " ")
         if c["basis"] == "per_case_year":
-            basis += f" for {c['duration_years']:g} years"
+            basis += f" for {c['duration_years']:g} year{'' if c['duration_years'] == 1 else 's'}"
         if pd.notna(c["delay_years"]) and c["delay_years"]:
             basis += f", starting {c['delay_years']} years after onset"
         lines.append(f"  {c['cost_id']}: £{each:,.2f}{rng} {basis}, ages {c['age_from']}-{c['age_to']}, {c['price_year']}-{(int(c['price_year']) + 1) % 100:02d} prices")
