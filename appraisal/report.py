@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from appraisal.evidence.library import Library
+from appraisal.evidence.library import AS_EVERY_DEATH, Library
 from appraisal.evidence.library import link_text as relation
 from appraisal.result import Result
 
@@ -139,7 +139,7 @@ def costs_text(library: Library, outcome: str) -> str:
         for b, comp, share in library.cost_splits[c["cost_id"]]:
             lines.append(f"      {comp.replace('_', ' ')}: {share:.1%} -> {bearer_names.get(b, b)}")
         lines.append(f"      source: {c['source']}, {c['locator']} [{c['verified_in']}]")
-        if c["_table"] == "health_state_losses":
+        if c["_table"] == "health_state_losses" or str(c["notes"]).startswith(AS_EVERY_DEATH):
             lines += _wrap(f"derived: {c['notes']}", "      ")
         used.append(c["source"])
     if rows.empty:

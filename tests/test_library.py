@@ -159,6 +159,21 @@ def test_health_state_loss_becomes_a_quality_of_life_cost(library_copy):
     broken(library_copy, "parameter 'value_of_qaly', which is missing", "unit_costs/health_state_losses.csv row 2, column unit")
 
 
+def test_each_death_outcome_is_valued_as_every_death(library_copy):
+    lib = load_library(library_copy)
+    acm = lib.unit_costs[(lib.unit_costs["outcome_id"] == "all_cause_mortality") & (lib.unit_costs["component"] == "mortality")]
+    dementia = lib.unit_costs[(lib.unit_costs["outcome_id"] == "dementia_mortality") & (lib.unit_costs["component"] == "mortality")]
+    # The same values and bases as a death from any cause, limited to the outcome's ages (40+ in GBD).
+    assert sorted(zip(dementia["basis"], dementia["value"])) == sorted(zip(acm["basis"], acm["value"]))
+    assert set(dementia["age_from"]) == {40} and set(dementia["age_to"]) == {120}
+    assert all(n.startswith("As every death (row ") for n in dementia["notes"])
+    # An outcome that marks mortality in the coverage table takes nothing from all deaths.
+    cov = read_rows(library_copy, "cost_coverage")
+    write_rows(library_copy, "cost_coverage", [*cov, {"outcome_id": "dementia_mortality", "component": "mortality", "status": "not_found", "reason": "test"}])
+    lib = load_library(library_copy)
+    assert not ((lib.unit_costs["outcome_id"] == "dementia_mortality") & (lib.unit_costs["component"] == "mortality")).any()
+
+
 def test_power_link_rules(library_copy):
     rows = read_rows(library_copy, "links")
     i = next(i for i, r in enumerate(rows) if r["from_id"] == "pm25")

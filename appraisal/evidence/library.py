@@ -202,7 +202,9 @@ def load_library(root: str | Path | None = None) -> Library:
     if not problems:
         problems += _check(t, sources)
     if not problems:
-        t["unit_costs"] = pd.concat([t["unit_costs"].assign(_table="unit_costs"), quality_of_life_costs(t)], ignore_index=True)
+        t["unit_costs"] = pd.concat(
+            [t["unit_costs"].assign(_table="unit_costs"), death_values(t), quality_of_life_costs(t)], ignore_index=True
+        )
         graph = _graph(t)
         problems += _check_graph(t, graph)
     if not problems:
@@ -682,6 +684,39 @@ def quality_of_life_costs(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for col in ("delay_years", "price_year", "age_from", "age_to"):
         frame[col] = frame[col].astype("Int64")
     return frame
+
+
+#: How the notes of a death outcome's derived mortality cost begin (see :func:`death_values`).
+AS_EVERY_DEATH = "As every death"
+
+
+def death_values(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Mortality unit costs for each death outcome, the same as for a death from any cause.
+
+    A death is valued by its cause-free consequences (life-years lost at the value of
+    a QALY, or the value of a prevented fatality), so every outcome of kind ``death``
+    that has neither a mortality cost of its own nor a ``cost_coverage.csv`` row for
+    the component takes the mortality rows of :data:`appraisal.demography.LIFE_TABLE_OUTCOME`,
+    limited to its own ages. Their ``_table`` is ``unit_costs`` and ``_row`` the row they copy.
+    """
+    uc, outs = t["unit_costs"], t["outcomes"]
+    own = set(uc.loc[uc["component"] == "mortality", "outcome_id"])
+    own |= set(t["cost_coverage"].loc[t["cost_coverage"]["component"] == "mortality", "outcome_id"])
+    base = uc[(uc["outcome_id"] == LIFE_TABLE_OUTCOME) & (uc["component"] == "mortality")]
+    frames = []
+    for _, o in outs[(outs["kind"] == "death") & ~outs["outcome_id"].isin(own)].iterrows():
+        rows = base.assign(
+            cost_id=[f"{o['outcome_id']}_{c.removeprefix('acm_')}" for c in base["cost_id"]],
+            outcome_id=o["outcome_id"],
+            age_from=np.maximum(base["age_from"], o["age_from"]),
+            age_to=np.minimum(base["age_to"], o["age_to"]),
+            notes=[f"{AS_EVERY_DEATH} (row {r} of unit_costs.csv, {c}). {n}".strip() for r, c, n in zip(base["_row"], base["cost_id"], base["notes"])],
+        )
+        frames.append(rows)
+    columns = [*uc.columns.drop("_table", errors="ignore"), "_table"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True).assign(_table="unit_costs")[columns]
 
 
 def cited_components(unit_costs: pd.DataFrame, shares: pd.DataFrame) -> dict[tuple[str, str], int]:
