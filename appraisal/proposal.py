@@ -170,7 +170,12 @@ def check_values(baseline: dict, options: dict, library: Library) -> list[Proble
 
 
 def valid_range_text(lo: float, hi: float, unit: str) -> str:
-    """A characteristic's valid range in words, e.g. ``"from 0 to 1 share (0-1)"``; NaN means unbounded."""
+    """A characteristic's valid range in words, e.g. ``"1 ug/m3 or more"``; NaN means unbounded.
+
+    A share, whose unit already names its range, reads ``"a share from 0 to 1"``.
+    """
+    if unit.startswith("share"):
+        return f"a share from {lo:g} to {hi:g}"
     if math.isnan(lo) and math.isnan(hi):
         return f"any number in {unit}"
     if math.isnan(hi):

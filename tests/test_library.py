@@ -193,3 +193,9 @@ def test_pathways_readme_states_the_counts_and_every_gap(library):
         f"{len(library.links) - defaults} alternatives)"
     ) in text
     assert all(f"| {g} |" in text for g in library.gaps["pathway"])
+    # The project README's limits state the same counts.
+    front = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        f"covers {len(library.characteristics)} characteristics in all six groups" in front
+        and f"{len(library.outcomes)} outcomes ({len(library.reached_outcomes())} reached by default links) and {len(library.links)} links" in front
+    )

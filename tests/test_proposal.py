@@ -28,7 +28,7 @@ def test_all_problems_are_reported_together(library):
     assert places["population.total"] == "must be at least 0; found -10"
     assert "unknown characteristic 'pm_25'" in places["options.strategic.pm_25"]
     assert "1.4 is outside the valid range" in places["options.ambitious.damp_mould"]
-    assert "from 0 to 1 share (0-1)" in places["options.ambitious.damp_mould"]
+    assert "valid range of Dwellings with damp or mould: a share from 0 to 1" in places["options.ambitious.damp_mould"]
     assert "missing baseline value" in places["options.strategic.cycling_minutes"]
     assert len(info.value.problems) >= 5
 

@@ -137,7 +137,7 @@ def test_value_out_of_range(filled, library):
     ref = cell(rows, "damp_mould", GRID.first_option_col + 1)
     edit(filled, "Environment", ref, 1.7)
     (p,) = problems_of(filled, library)
-    assert f"Environment!{ref} (" in p and "found 1.7; must be a number in share (0-1), from 0 to 1" in p
+    assert f"Environment!{ref} (" in p and "found 1.7; must be a share from 0 to 1" in p
 
 
 def test_blank_baseline_beside_a_filled_option(filled, library):
