@@ -185,6 +185,12 @@ def valid_range_text(lo: float, hi: float, unit: str) -> str:
     return f"from {lo:g} to {hi:g} {unit}"
 
 
+def allowed_text(lo: float, hi: float, unit: str) -> str:
+    """What a characteristic's value must be, e.g. ``"a number in ug/m3, 0 ug/m3 or more"`` or ``"a share from 0 to 1"``."""
+    rng = valid_range_text(lo, hi, unit)
+    return rng if unit.startswith("share") else f"a number in {unit}, {rng}"
+
+
 _PLAIN = {
     "float_parsing": "must be a number",
     "float_type": "must be a number",

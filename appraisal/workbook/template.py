@@ -23,7 +23,7 @@ from appraisal import __version__
 from appraisal.errors import Problem, ProposalError
 from appraisal.evidence.library import Library, load_library
 from appraisal.evidence.tables import GROUPS
-from appraisal.proposal import Proposal, make_proposal, valid_range_text
+from appraisal.proposal import Proposal, allowed_text, make_proposal, valid_range_text
 from appraisal.workbook.layout import (
     AGE_BANDS,
     CELLS,
@@ -289,7 +289,7 @@ def _environment(ws: Worksheet, library: Library, proposal: Proposal | None, n_o
             high = None if _blank(c.valid_max) else float(c.valid_max)
             dv = _validation(
                 ws, "number", low, high, title=c.name,
-                message=f"{c.name}: {_number_text(c.unit, c.valid_min, c.valid_max)}.",
+                message=f"{c.name}: {allowed_text(c.valid_min, c.valid_max, c.unit)}.",
             )
             dv.add(f"{g.letter(g.baseline_col)}{r}:{g.letter(last_col)}{r}")
             r += 1
@@ -326,12 +326,6 @@ def _settings(ws: Worksheet, library: Library, proposal: Proposal | None) -> Non
 def _price_cell(spec: Cell, library: Library) -> Cell:
     years = library.price_index["year"].astype(int)
     return Cell(**{**spec.__dict__, "low": int(years.min()), "high": int(years.max())})
-
-
-def _number_text(unit: str, low: float, high: float) -> str:
-    """What a characteristic's cell accepts, e.g. ``"a number in ug/m3, 0 ug/m3 or more"`` or ``"a share from 0 to 1"``."""
-    rng = valid_range_text(low, high, unit)
-    return rng if unit.startswith("share") else f"a number in {unit}, {rng}"
 
 
 def _allowed(spec: Cell) -> str:
@@ -637,7 +631,7 @@ def _read_environment(r: _Reader, library: Library) -> tuple[dict, dict]:
         c = chars.loc[cid]
         lo = None if _blank(c["valid_min"]) else float(c["valid_min"])
         hi = None if _blank(c["valid_max"]) else float(c["valid_max"])
-        allowed = _number_text(c["unit"], c["valid_min"], c["valid_max"])
+        allowed = allowed_text(c["valid_min"], c["valid_max"], c["unit"])
         bref = f"{g.letter(g.baseline_col)}{row}"
         base = r.value(ws, bref, "number", f"baseline.{cid}", f"{c['name']}, baseline", allowed, lo, hi)
         if base is not None:
