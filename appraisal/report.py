@@ -124,7 +124,8 @@ def costs_text(library: Library, outcome: str) -> str:
         raise AppraisalError("The outcome to show", [Problem("--costs", f"unknown outcome {outcome!r}; allowed: {', '.join(outcomes.index)}")])
     o = outcomes.loc[outcome]
     bearer_names = dict(zip(library.bearers["bearer_id"], library.bearers["name"]))
-    lines = [f"Unit costs of {o['name']} ({outcome}: {o['kind']}, ages {o['age_from']}-{o['age_to']})", ""]
+    lines = [f"Unit costs of {o['name']} ({outcome}: {o['kind']}, ages {o['age_from']}-{o['age_to']})"]
+    lines += _wrap(f"Typical duration of a case: {duration_text(library, outcome)}", "") + [""]
     rows = library.unit_costs[library.unit_costs["outcome_id"] == outcome]
     used = []
     for _, c in rows.iterrows():
@@ -152,6 +153,23 @@ def costs_text(library: Library, outcome: str) -> str:
     if used:
         lines += ["", "Sources:"] + [f"  [{s}] {library.citation(s)}" for s in dict.fromkeys(used)]
     return "\n".join(lines)
+
+
+def duration_text(library: Library, outcome: str) -> str:
+    """How long a case of an outcome lasts, in words: the value read in ``pathways/durations.csv``, or why there is none."""
+    o = library.outcomes.set_index("outcome_id").loc[outcome]
+    d = library.durations[library.durations["outcome_id"] == outcome]
+    if o["fatal"] == "yes":
+        return "none (a death)"
+    if d.empty:
+        return "not read in a source (see the gaps table)"
+    d = d.iloc[0]
+    if d["statistic"] == "lifelong":
+        return f"lifelong: {d['what_it_measures']} ({d['population']}) [{d['source']}, {d['locator']}]"
+    years = d["years"]
+    printed = "" if d["unit"] == "years" else f" ({d['value']:g} {d['unit']} as printed)"
+    interval = f", {d['low']:g} to {d['high']:g} {d['unit']}" if pd.notna(d["low"]) else ""
+    return f"{years:.2f} years{printed}{interval}, {d['statistic'].replace('_', ' ')} {d['what_it_measures']} ({d['population']}) [{d['source']}, {d['locator']}]"
 
 
 def coverage_text(library: Library) -> str:
@@ -190,6 +208,13 @@ def coverage_text(library: Library) -> str:
     for kind in OUTCOME_KINDS:
         ids = [o + ("*" if o in reached else "") for o in outs.loc[outs["kind"] == kind, "outcome_id"]]
         lines += _wrap(f"{kind} ({len(ids)}): {', '.join(ids) or 'none'}", "  ")
+    non_fatal = outs.loc[outs["fatal"] == "no", "outcome_id"]
+    with_duration = [o for o in non_fatal if o in set(library.durations["outcome_id"])]
+    lines += ["", f"Typical duration of a case (pathways/durations.csv; a death has none): {len(with_duration)} of {len(non_fatal)} non-fatal outcomes"]
+    for o in with_duration:
+        lines += _wrap(f"{o}: {duration_text(library, o)}", "  ")
+    missing = [o for o in non_fatal if o not in with_duration]
+    lines += _wrap(f"not read in a source ({len(missing)}; see the gaps below): {', '.join(missing) or 'none'}", "  ")
     lines += ["", f"Gaps: pathways the literature names that the library leaves out ({len(library.gaps)}, pathways/gaps.csv)"]
     for _, g in library.gaps.iterrows():
         lines.append(f"  - {g['pathway']} [{g['group'].replace('_', ' ')}]")

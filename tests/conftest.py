@@ -73,10 +73,6 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
     ]
     write_rows(root, "characteristics", chars)
     write_rows(root, "mediators", [{"mediator_id": "pa", "name": "Activity", "unit": "MET-h/week", "description": "test", **PROV}])
-    write_rows(root, "outcomes", [
-        {"outcome_id": "o", "name": "Outcome o", "kind": "incidence", "fatal": "no", "age_from": "0", "age_to": "120", **PROV},
-        {"outcome_id": "death", "name": "Death", "kind": "death", "fatal": "yes", "age_from": "0", "age_to": "120", **PROV},
-    ])
     base = {"age_from": "18", "age_to": "120", "is_default": "yes", "threshold": "", "low": "", "high": "", **PROV}
     write_rows(root, "links", [{**base, **link} for link in links])
     write_rows(root, "baseline_rates", [
@@ -89,6 +85,7 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
         {"outcome_id": "death", "name": "Death", "kind": "death", "fatal": "yes", "age_from": "0", "age_to": "120", **PROV},
         {"outcome_id": "all_cause_mortality", "name": "Life table", "kind": "death", "fatal": "yes", "age_from": "0", "age_to": "120", **PROV},
     ])
+    write_rows(root, "durations", [])
     write_rows(root, "population", [
         {"age_from": str(a), "age_to": str(a), "sex": s, "persons": "500", "year": "2024", "geography": "test", **PROV}
         for a in range(100) for s in ("male", "female")

@@ -21,7 +21,7 @@ def test_shipped_library_passes_and_meets_the_counts(library):
 
 
 def test_every_evidence_row_has_source_locator_and_verified_in(library):
-    for name in ("characteristics", "mediators", "outcomes", "links", "curves", "baseline_rates", "population", "unit_costs", "health_state_losses", "parameters", "bearer_shares", "discount_rates", "price_index", "bearers"):
+    for name in ("characteristics", "mediators", "outcomes", "durations", "links", "curves", "baseline_rates", "population", "unit_costs", "health_state_losses", "parameters", "bearer_shares", "discount_rates", "price_index", "bearers"):
         frame = getattr(library, name)
         for col in ("source", "locator", "verified_in"):
             assert (frame[col].astype(str).str.strip() != "").all(), (name, col)
@@ -199,3 +199,42 @@ def test_pathways_readme_states_the_counts_and_every_gap(library):
         f"covers {len(library.characteristics)} characteristics in all six groups" in front
         and f"{len(library.outcomes)} outcomes ({len(library.reached_outcomes())} reached by default links) and {len(library.links)} links" in front
     )
+
+
+def test_durations_are_read_in_their_printed_unit_and_checked(library_copy):
+    rows = read_rows(library_copy, "durations")
+    dementia = next(r for r in rows if r["outcome_id"] == "dementia_incidence")
+    # Hand-worked: 6 months = 0.5 years; 26 weeks = 26 x 7 / 365.25 = 0.498289 years; 4.5 years = 4.5.
+    rows = [
+        {**dementia},
+        {**dementia, "outcome_id": "depression_incidence", "value": "6", "unit": "months", "low": "", "high": ""},
+        {**dementia, "outcome_id": "hip_fracture", "value": "26", "unit": "weeks", "low": "", "high": ""},
+        {**dementia, "outcome_id": "type2_diabetes_incidence", "statistic": "lifelong", "value": "", "unit": ""},
+    ]
+    write_rows(library_copy, "durations", rows)
+    years = load_library(library_copy).durations.set_index("outcome_id")["years"]
+    assert years["dementia_incidence"] == 4.5
+    assert years["depression_incidence"] == pytest.approx(0.5)
+    assert years["hip_fracture"] == pytest.approx(0.498289, abs=1e-6)
+    assert years.isna()["type2_diabetes_incidence"]
+    # Broken: a death, an unknown outcome, a lifelong row with a value, a length with no unit, an interval missing the value.
+    rows += [
+        {**dementia, "outcome_id": "all_cause_mortality"},
+        {**dementia, "outcome_id": "no_such_outcome"},
+        {**dementia, "outcome_id": "copd_incidence", "statistic": "lifelong", "value": "3", "unit": "years"},
+        {**dementia, "outcome_id": "stroke_incidence", "unit": ""},
+        {**dementia, "outcome_id": "ihd_incidence", "low": "5", "high": "9"},
+    ]
+    write_rows(library_copy, "durations", rows)
+    report = broken(library_copy, "'all_cause_mortality' is a death: a death has no duration", "pathways/durations.csv row 6, column outcome_id")
+    assert "pathways/durations.csv row 7, column outcome_id: unknown outcome id 'no_such_outcome'" in report
+    assert "pathways/durations.csv row 8, column value: leave value and unit blank for a lifelong condition" in report
+    assert "pathways/durations.csv row 9, column value: a median duration needs a value above 0 and a unit" in report
+    assert "pathways/durations.csv row 10, column low: the interval [5, 9] does not contain the central value 4.5" in report
+
+
+def test_every_non_fatal_outcome_has_a_duration_or_is_named_in_the_gaps(library):
+    have = set(library.durations["outcome_id"])
+    missing = [o for o in library.outcomes.loc[library.outcomes["fatal"] == "no", "outcome_id"] if o not in have]
+    named = " ".join(library.gaps["what_was_searched"]) + " " + " ".join(library.gaps["why_out"]) + " " + " ".join(library.gaps["pathway"])
+    assert [o for o in missing if o not in named] == []

@@ -15,7 +15,7 @@ from appraisal import demography
 from appraisal.demography import AGE_BANDS, BAND_LABELS, LIFE_TABLE_OUTCOME, SEXES, band_label
 from appraisal.errors import LibraryError, Problem
 from appraisal.costing import split_cost
-from appraisal.evidence.tables import COSTED_COMPONENTS, TABLES, TOTAL_COMPONENT, read_table
+from appraisal.evidence.tables import COSTED_COMPONENTS, DURATION_UNITS, TABLES, TOTAL_COMPONENT, read_table
 
 SHARE_UNIT = "share (0-1)"
 RATIO_MEASURES = ("RR", "HR", "OR")
@@ -46,6 +46,7 @@ class Library:
     characteristics: pd.DataFrame
     mediators: pd.DataFrame
     outcomes: pd.DataFrame
+    durations: pd.DataFrame
     links: pd.DataFrame
     curves: pd.DataFrame
     baseline_rates: pd.DataFrame
@@ -217,6 +218,7 @@ def load_library(root: str | Path | None = None) -> Library:
         characteristics=t["characteristics"],
         mediators=t["mediators"],
         outcomes=t["outcomes"],
+        durations=t["durations"].assign(years=duration_years(t["durations"])),
         links=t["links"],
         curves=t["curves"],
         baseline_rates=t["baseline_rates"],
@@ -247,6 +249,7 @@ def _check(t: dict[str, pd.DataFrame], sources: pd.DataFrame) -> list[Problem]:
     p += _check_nodes_and_links(t)
     p += _check_age_tables(t)
     p += _check_costs(t)
+    p += _check_durations(t)
     return p
 
 
@@ -438,6 +441,37 @@ def _check_polynomial(t: dict[str, pd.DataFrame], link: pd.Series, at, from_char
         lowest = max(th, -c[1] / (2 * c[2])) if c[2] > 0 else th  # where the curve is lowest from the threshold up
         if not (c[2] >= 0 and (c[2] > 0 or c[1] >= 0) and curve_value(c, th, lowest) > 0):
             p.append(Problem(at("threshold"), f"the curve must stay above 0, and not fall without end, from the threshold {th:g} upwards; check the coefficients in pathways/curves.csv"))
+    return p
+
+
+def duration_years(durations: pd.DataFrame) -> pd.Series:
+    """Each typical duration in years, from the value and unit as printed.
+
+    ``years = value x length of the unit in years`` (a day is 1/365.25 of a year, a
+    week 7/365.25, a month 1/12); missing for a condition that lasts for life.
+    """
+    per_unit = durations["unit"].map(DURATION_UNITS).astype(float)
+    return (durations["value"] * per_unit).where(durations["statistic"] != "lifelong")
+
+
+def _check_durations(t: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A typical duration belongs to a known, non-fatal outcome and states a length, or that it is lifelong."""
+    p = []
+    fatal = dict(zip(t["outcomes"]["outcome_id"], t["outcomes"]["fatal"]))
+    for _, d in t["durations"].iterrows():
+        at = lambda col=None: _at("durations", d["_row"], col)  # noqa: E731
+        if d["outcome_id"] not in fatal:
+            p.append(Problem(at("outcome_id"), f"unknown outcome id {d['outcome_id']!r}: use an id from pathways/outcomes.csv"))
+        elif fatal[d["outcome_id"]] == "yes":
+            p.append(Problem(at("outcome_id"), f"{d['outcome_id']!r} is a death: a death has no duration"))
+        if d["statistic"] == "lifelong":
+            if not np.isnan(d["value"]) or d["unit"]:
+                p.append(Problem(at("value"), "leave value and unit blank for a lifelong condition"))
+            continue
+        if not d["value"] > 0 or not d["unit"]:
+            p.append(Problem(at("value"), f"a {d['statistic']} duration needs a value above 0 and a unit ({', '.join(DURATION_UNITS)})"))
+        elif rule := _interval_problem(d["value"], d["low"], d["high"]):
+            p.append(Problem(at("low"), rule))
     return p
 
 

@@ -51,6 +51,12 @@ BASES = ("per_case", "per_death", "per_case_year", "per_life_year_lost")
 SEXES = ("persons", "male", "female")
 YES_NO = ("yes", "no")
 SCHEDULES = ("standard", "health")
+#: Units a typical duration may be printed in, and their length in years.
+DURATION_UNITS = {"days": 1 / 365.25, "weeks": 7 / 365.25, "months": 1 / 12, "years": 1.0}
+#: What a typical duration states: an average, a duration printed without saying
+#: which average (`stated`), a length set by guidance (e.g. a
+#: course of treatment), or that the condition lasts for the rest of life.
+DURATION_STATISTICS = ("mean", "median", "stated", "standard_length", "lifelong")
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,22 @@ TABLES: dict[str, Table] = {
                 _c("age_from", "integer"),
                 _c("age_to", "integer"),
                 _c("part_of", required=False),
-                _c("typical_duration_years", "number", required=False),
+            )
+            + _provenance(),
+        ),
+        Table(
+            "durations",
+            "pathways/durations.csv",
+            "outcome_id",
+            (
+                _c("outcome_id"),
+                _c("statistic", "choice", choices=DURATION_STATISTICS),
+                _c("value", "number", required=False),
+                _c("low", "number", required=False),
+                _c("high", "number", required=False),
+                _c("unit", "choice", required=False, choices=tuple(DURATION_UNITS)),
+                _c("what_it_measures"),
+                _c("population"),
             )
             + _provenance(),
         ),
