@@ -114,32 +114,50 @@ def log_ratios(model: "Model", link_values: np.ndarray) -> np.ndarray:
     links = model.links
     first = link_values[:, model.first_idx][:, None, :]  # [draw, 1, pathway]
     ratio = link_values[:, model.last_idx][:, None, :]
-    first_inc = links["increment"].to_numpy(float)[model.first_idx]
-    inc = links["increment"].to_numpy(float)[model.last_idx]
-    form = links["form"].to_numpy()[model.last_idx]
-    threshold = np.nan_to_num(links["threshold"].to_numpy(float)[model.last_idx])
     x0, x1 = model.x0[None, None, :], model.x1[None]
-    dx = x1 - x0
     mediated = (t["mediator"] != "").to_numpy()
-    # Change in the exposure seen by the outcome link: the mediator's change where mediated.
-    exposure_change = np.where(mediated, risk.linear(first, first_inc, dx), dx)
-    # Each form sees only its own pathways' inputs; the others get inputs that give 0.
+    share_mediated = ~np.isnan(model.mediator_share)
+    # A pathway through a share mediator: the link into it moves the share's odds,
+    # and the link out of it sees the share move from its England baseline.
+    if share_mediated.any():
+        into_share = _form_log_ratio(links, model.first_idx, first, x0, x1, model.curve, x1 - x0)
+        m0 = np.nan_to_num(model.mediator_share, nan=0.5)[None, None, :]
+        x0, x1 = np.where(share_mediated, m0, x0), np.where(share_mediated, risk.shifted_share(m0, into_share), x1)
+    # Change in the exposure seen by the outcome link: a slope mediator's change where mediated.
+    first_inc = links["increment"].to_numpy(float)[model.first_idx]
+    dx = x1 - x0
+    slope_mediated = mediated & ~share_mediated
+    exposure_change = np.where(slope_mediated, risk.linear(first, first_inc, dx), dx)
+    return _form_log_ratio(links, model.last_idx, ratio, x0, x1, model.curve, exposure_change)
+
+
+def _form_log_ratio(
+    links: pd.DataFrame, idx: np.ndarray, ratio: np.ndarray, x0: np.ndarray, x1: np.ndarray, curve: np.ndarray, dx: np.ndarray
+) -> np.ndarray:
+    """Log ratio of the links ``idx`` (one per pathway), each by its own form, from exposure ``x0`` to ``x1``.
+
+    ``dx`` is the change a log-linear link sees (``x1 - x0``, or a slope mediator's change).
+    Each form sees only its own pathways' inputs; the others get inputs that give 0.
+    """
+    form = links["form"].to_numpy()[idx]
+    inc = links["increment"].to_numpy(float)[idx]
+    threshold = np.nan_to_num(links["threshold"].to_numpy(float)[idx])
     shares = form == "proportion_exposed"
     powers = form == "power"
     curves = form == "polynomial"
-    p0, p1 = curve_value(model.curve, threshold, x0), curve_value(model.curve, threshold, x1)
+    p0, p1 = curve_value(curve, threshold, x0), curve_value(curve, threshold, x1)
     with np.errstate(divide="ignore", invalid="ignore"):
         curve_ratio = np.log(np.where(curves, p1, 1.0) / np.where(curves, p0, 1.0))
-    return np.select(
-        [form == "log_linear", form == "threshold_log_linear", shares, powers, curves],
-        [
-            risk.log_linear(ratio, inc, exposure_change),
-            risk.threshold_log_linear(ratio, inc, threshold, x0, x1),
-            risk.proportion_exposed(ratio, np.where(shares, x0, 0.0), np.where(shares, x1, 0.0)),
-            risk.power(ratio, np.where(powers, x0, 1.0), np.where(powers, x1, 1.0)),
-            np.broadcast_to(curve_ratio, ratio.shape[:1] + curve_ratio.shape[1:]),
-        ],
-    )
+        return np.select(
+            [form == "log_linear", form == "threshold_log_linear", shares, powers, curves],
+            [
+                risk.log_linear(ratio, inc, dx),
+                risk.threshold_log_linear(ratio, inc, threshold, x0, x1),
+                risk.proportion_exposed(ratio, np.where(shares, x0, 0.0), np.where(shares, x1, 0.0)),
+                risk.power(ratio, np.where(powers, x0, 1.0), np.where(powers, x1, 1.0)),
+                np.broadcast_to(curve_ratio, np.broadcast_shapes(ratio.shape, curve_ratio.shape)),
+            ],
+        )
 
 
 def count_overlaps_once(log_ratio: np.ndarray, paths: Pathways) -> np.ndarray:
@@ -245,6 +263,7 @@ class Model:
     last_idx: np.ndarray
     x0: np.ndarray  # [pathway] baseline value of the pathway's characteristic
     x1: np.ndarray  # [option, pathway]
+    mediator_share: np.ndarray  # [pathway] England baseline share of the pathway's share mediator; NaN otherwise
     curve: np.ndarray  # [3, pathway] polynomial coefficients (percent), 0 for other forms
     age_weight: np.ndarray  # [pathway, band]
     onehot: np.ndarray  # [pathway, outcome]
@@ -323,6 +342,7 @@ def build_model(proposal: Proposal, library: Library) -> Model:
         last_idx=last_idx,
         x0=x0,
         x1=x1,
+        mediator_share=t["mediator"].map(library.mediators.set_index("mediator_id")["baseline_share"]).to_numpy(float),
         curve=curve,
         age_weight=age_weight,
         onehot=onehot,

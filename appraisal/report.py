@@ -197,12 +197,18 @@ def coverage_text(library: Library) -> str:
             lines += _wrap(f"{c}: {n_def} + {n_alt} links; reaches {', '.join(reached) or 'nothing yet'}", "    ")
         if frame.empty:
             lines.append("    (none yet: see the gaps below)")
-    med_links = links[links["from_id"].isin(library.mediators["mediator_id"])]
-    if not med_links.empty:
-        lines += ["", "Mediators (links out of it: default + alternatives)"]
-        for m in library.mediators["mediator_id"]:
-            n_def = int((defaults["from_id"] == m).sum())
-            lines.append(f"  {m}: {n_def} + {int((links['from_id'] == m).sum()) - n_def} links")
+    if not library.mediators.empty:
+        lines += ["", "Mediators (unit; links into it and out of it: default + alternatives; outcomes reached)"]
+        for _, m in library.mediators.iterrows():
+            i = m["mediator_id"]
+            n_in, n_out = int((defaults["to_id"] == i).sum()), int((defaults["from_id"] == i).sum())
+            share = f", England baseline share {m['baseline_share']:g}" if pd.notna(m["baseline_share"]) else ""
+            reached = sorted(set(paths.loc[paths["mediator"] == i, "outcome"]))
+            lines += _wrap(
+                f"{i} ({m['unit']}{share}): {n_in} + {int((links['to_id'] == i).sum()) - n_in} links in, "
+                f"{n_out} + {int((links['from_id'] == i).sum()) - n_out} out; reaches {', '.join(reached) or 'nothing yet'}",
+                "  ",
+            )
     lines += ["", "Outcomes by kind (* = reached by a default link)"]
     reached = set(library.reached_outcomes())
     for kind in OUTCOME_KINDS:

@@ -79,6 +79,27 @@ def proportion_exposed(ratio: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> LN:
     return np.log1p(p1 * excess) - np.log1p(p0 * excess)
 
 
+def shifted_share(p0: np.ndarray, log_odds_ratio: np.ndarray) -> np.ndarray:
+    r"""A share of people in a state (a share mediator) after its odds change by an odds ratio.
+
+    .. math:: p_1 = \frac{o_1}{1 + o_1}, \quad o_1 = \frac{p_0}{1 - p_0} \, e^{\ln OR}
+
+    Applying the odds ratio to the odds keeps the share between 0 and 1 however
+    large the change; for a rare state it is close to ``p0 x OR``.
+
+    Parameters
+    ----------
+    p0
+        Baseline share (0-1, exclusive), e.g. the share of adults in England who
+        are often or always lonely.
+    log_odds_ratio
+        Natural log of the odds ratio the change in the characteristic brings
+        (a link into the mediator, by its own form).
+    """
+    odds = p0 / (1.0 - p0) * np.exp(log_odds_ratio)
+    return odds / (1.0 + odds)
+
+
 def power(exponent: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> LN:
     r"""Log risk ratio of a power model: risk proportional to exposure raised to an exponent.
 

@@ -7,7 +7,7 @@ import pytest
 
 from appraisal import appraise, load_library
 from appraisal import costing
-from conftest import tiny_library, tiny_proposal
+from conftest import read_rows, tiny_library, tiny_proposal, write_rows
 
 ALL_AGES = {"age_from": "0", "age_to": "120"}
 LOG_X = {"link_id": "x_o", "from_id": "x", "to_id": "o", "form": "log_linear", "measure": "RR", "central": "2", "increment": "1", "exposure_unit": "u", **ALL_AGES}
@@ -41,6 +41,34 @@ def test_mediated_link_chains_through_the_mediator(tmp_path):
     assert result.cases()["change_in_cases"].sum() == pytest.approx(-500.0)
     path = result.by_pathway()
     assert path.loc[0, "mediator"] == "pa" and path.loc[0, "change_in_cases"] == pytest.approx(-500.0)
+
+
+def share_mediator_library(root, into: dict):
+    """The tiny library with a share mediator ``lonely`` (England baseline share 0.2) and lonely -> o, RR 2."""
+    out = {"link_id": "lonely_o", "from_id": "lonely", "to_id": "o", "form": "proportion_exposed", "measure": "RR", "central": "2", "increment": "1", "exposure_unit": "share (0-1)", **ALL_AGES}
+    root = tiny_library(root, [into, out])
+    meds = read_rows(root, "mediators")
+    write_rows(root, "mediators", [*meds, {**meds[0], "mediator_id": "lonely", "unit": "share (0-1)", "baseline_share": "0.2"}])
+    return load_library(root)
+
+
+def test_share_mediator_moves_its_odds_then_acts_on_the_outcome(tmp_path):
+    into_share = {"link_id": "s_lonely", "from_id": "share", "to_id": "lonely", "form": "proportion_exposed", "measure": "OR", "central": "3", "increment": "1", "exposure_unit": "share (0-1)", **ALL_AGES}
+    into_x = {"link_id": "x_lonely", "from_id": "x", "to_id": "lonely", "form": "log_linear", "measure": "OR", "central": "3", "increment": "1", "exposure_unit": "u", **ALL_AGES}
+    # Hand-worked: everyone exposed (share 0 -> 1) with OR 3, or x up by one increment with OR 3 per increment,
+    # triples the odds of being lonely: 0.2 / 0.8 = 0.25 -> 0.75, so the share goes 0.2 -> 0.75 / 1.75 = 0.428571.
+    # Lonely -> o (RR 2, proportion exposed): (1 + 0.428571) / (1 + 0.2) = 1.190476, so 190.476 more of 1,000 cases.
+    expected = 1000 * ((1 + 0.75 / 1.75) / 1.2 - 1)
+    assert expected == pytest.approx(190.476, abs=1e-3)
+    for name, link, char in (("share", into_share, "share"), ("x", into_x, "x")):
+        lib = share_mediator_library(tmp_path / name, link)
+        result = appraise(tiny_proposal(lib, {char: 0.0}, {"up": {char: 1.0}}), lib)
+        assert result.cases()["change_in_cases"].sum() == pytest.approx(expected)
+        assert result.by_pathway().loc[0, "mediator"] == "lonely"
+    # However large the odds ratio, the share stays below 1: the outcome's ratio stays below (1 + 1) / 1.2.
+    lib = share_mediator_library(tmp_path / "huge", {**into_x, "central": "1000000"})
+    result = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 10.0}}), lib)
+    assert 0 < result.cases()["change_in_cases"].sum() < 1000 * (2 / 1.2 - 1)
 
 
 def test_overlap_group_counts_only_the_larger_effect(tmp_path):
@@ -97,13 +125,8 @@ def test_costs_are_discounted_with_the_standard_schedule(tmp_path):
 
 def test_vpf_switch_values_deaths_per_death(tmp_path):
     root = tiny_library(tmp_path, [{**LOG_X, "link_id": "x_d", "to_id": "death"}])
-    import csv
-    path = root / "unit_costs" / "unit_costs.csv"
-    rows = list(csv.DictReader(open(path)))
-    rows.append({**rows[1], "cost_id": "d_vpf", "basis": "per_death", "value": "2000000"})
-    with open(path, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader(); w.writerows(rows)
+    rows = read_rows(root, "unit_costs")
+    write_rows(root, "unit_costs", [*rows, {**rows[1], "cost_id": "d_vpf", "basis": "per_death", "value": "2000000"}])
     lib = load_library(root)
     vpf = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, mortality_valuation="vpf"), lib)
     assert total(vpf, "households")["up"] == pytest.approx(1000 * 2_000_000)

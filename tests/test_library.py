@@ -238,3 +238,21 @@ def test_every_non_fatal_outcome_has_a_duration_or_is_named_in_the_gaps(library)
     missing = [o for o in library.outcomes.loc[library.outcomes["fatal"] == "no", "outcome_id"] if o not in have]
     named = " ".join(library.gaps["what_was_searched"]) + " " + " ".join(library.gaps["why_out"]) + " " + " ".join(library.gaps["pathway"])
     assert [o for o in missing if o not in named] == []
+
+
+def test_share_mediator_rules(library_copy):
+    meds = read_rows(library_copy, "mediators")
+    links = read_rows(library_copy, "links")
+    pe = next(r for r in links if r["form"] == "proportion_exposed")
+    meds.append({**meds[0], "mediator_id": "lonely", "unit": "share (0-1)", "baseline_share": ""})
+    links += [
+        {**pe, "link_id": "into_rr", "to_id": "lonely", "measure": "RR"},
+        {**pe, "link_id": "out_loglinear", "from_id": "lonely", "form": "log_linear", "measure": "RR"},
+    ]
+    meds[0]["baseline_share"] = "0.5"  # physical activity is not a share
+    write_rows(library_copy, "mediators", meds)
+    write_rows(library_copy, "links", links)
+    report = broken(library_copy, "needs its England baseline share, above 0 and below 1", f"pathways/mediators.csv row {len(meds) + 1}, column baseline_share")
+    assert "pathways/mediators.csv row 2, column baseline_share: only a mediator measured as 'share (0-1)' has a baseline share" in report
+    assert f"pathways/links.csv row {len(links) + 1}, column form: lonely is a share mediator: a link out of it must be proportion_exposed" in report
+    assert f"pathways/links.csv row {len(links)}, column measure: a link into the share mediator lonely must be an odds ratio (OR)" in report

@@ -310,6 +310,13 @@ def _check_nodes_and_links(t: dict[str, pd.DataFrame]) -> list[Problem]:
     chars = t["characteristics"].set_index("characteristic_id")
     meds = t["mediators"].set_index("mediator_id")
     outs = set(t["outcomes"]["outcome_id"])
+    share_meds = set(meds.index[meds["unit"] == SHARE_UNIT])
+    for _, m in t["mediators"].iterrows():
+        share = m["baseline_share"]
+        if m["unit"] == SHARE_UNIT and not 0 < share < 1:
+            p.append(Problem(_at("mediators", m["_row"], "baseline_share"), f"a mediator measured as {SHARE_UNIT!r} needs its England baseline share, above 0 and below 1"))
+        elif m["unit"] != SHARE_UNIT and not np.isnan(share):
+            p.append(Problem(_at("mediators", m["_row"], "baseline_share"), f"only a mediator measured as {SHARE_UNIT!r} has a baseline share; leave it blank"))
     for _, c in t["characteristics"].iterrows():
         lo, hi = c["valid_min"], c["valid_max"]
         if not np.isnan(lo) and not np.isnan(hi) and lo >= hi:
@@ -365,13 +372,20 @@ def _check_nodes_and_links(t: dict[str, pd.DataFrame]) -> list[Problem]:
                 p.append(Problem(at("measure"), "a linear link is a slope: measure must be 'slope'"))
             if dst not in meds.index:
                 p.append(Problem(at("to_id"), "a linear link changes a mediator: to_id must be a mediator"))
+            elif dst in share_meds:
+                p.append(Problem(at("form"), f"{dst} is a share mediator: a link into it is an odds ratio (measure OR, form log_linear, threshold_log_linear or proportion_exposed), not a slope"))
         else:
             if link["measure"] not in RATIO_MEASURES:
                 p.append(Problem(at("measure"), f"a {form} link is a ratio: measure must be one of {', '.join(RATIO_MEASURES)}"))
             elif link["central"] <= 0 or (not np.isnan(link["low"]) and link["low"] <= 0):
                 p.append(Problem(at("central"), "a ratio and its interval must be above 0"))
-            if dst not in outs:
-                p.append(Problem(at("to_id"), f"a {form} link acts on the risk of an outcome: to_id must be an outcome"))
+            if dst in share_meds:
+                if link["measure"] != "OR":
+                    p.append(Problem(at("measure"), f"a link into the share mediator {dst} must be an odds ratio (OR): it is applied to the odds, so the share stays between 0 and 1"))
+            elif dst not in outs:
+                p.append(Problem(at("to_id"), f"a {form} link acts on the risk of an outcome or on a share mediator: to_id must be one of those"))
+        if src in share_meds and form != "proportion_exposed":
+            p.append(Problem(at("form"), f"{src} is a share mediator: a link out of it must be proportion_exposed (the risk of the exposed vs the unexposed)"))
         if form == "threshold_log_linear" and np.isnan(link["threshold"]):
             p.append(Problem(at("threshold"), "a threshold_log_linear link needs a threshold"))
         if form == "proportion_exposed" and unit is not None and unit != SHARE_UNIT:

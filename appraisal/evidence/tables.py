@@ -138,7 +138,8 @@ TABLES: dict[str, Table] = {
             "mediators",
             "pathways/mediators.csv",
             "mediator_id",
-            (_c("mediator_id"), _c("name"), _c("unit"), _c("description")) + _provenance(),
+            (_c("mediator_id"), _c("name"), _c("unit"), _c("description"), _c("baseline_share", "number", required=False))
+            + _provenance(),
         ),
         Table(
             "outcomes",
