@@ -143,7 +143,13 @@ def check_values(baseline: dict, options: dict, library: Library) -> list[Proble
     links = library.default_links
     positive_only = set(links.loc[links["form"] == "power", "from_id"])
 
+    mediators = set(library.mediators["mediator_id"])
+    feeds = {m: sorted(set(links.loc[links["to_id"] == m, "from_id"])) for m in mediators}
+
     def check(place: str, cid: object, x: object) -> None:
+        if cid in mediators:
+            p.append(Problem(place, f"{cid!r} is a mediator, not set by the proposal: the engine works it out from {', '.join(feeds[cid]) or 'its links'}; remove it"))
+            return
         if cid not in chars:
             p.append(Problem(place, f"unknown characteristic {cid!r}; allowed: {allowed}"))
             return

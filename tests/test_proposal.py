@@ -18,6 +18,7 @@ def test_example_loads(library):
 def test_all_problems_are_reported_together(library):
     data = example_data(library)
     data["options"]["strategic"]["pm_25"] = 9.0            # unknown characteristic
+    data["options"]["strategic"]["lonely_or_isolated_share"] = 0.05  # a mediator, not an input
     data["options"]["ambitious"]["damp_mould"] = 1.4       # outside 0-1
     del data["baseline"]["cycling_minutes"]                 # option given, baseline missing
     data["population"] = {"total": -10}                      # negative population
@@ -27,6 +28,7 @@ def test_all_problems_are_reported_together(library):
     # Problems of shape (a negative population) and against the library come together.
     assert places["population.total"] == "must be at least 0; found -10"
     assert "unknown characteristic 'pm_25'" in places["options.strategic.pm_25"]
+    assert "'lonely_or_isolated_share' is a mediator, not set by the proposal: the engine works it out from fear_of_crime_share, greenspace_high_share" in places["options.strategic.lonely_or_isolated_share"]
     assert "1.4 is outside the valid range" in places["options.ambitious.damp_mould"]
     assert "valid range of Dwellings with damp or mould: a share from 0 to 1" in places["options.ambitious.damp_mould"]
     assert "missing baseline value" in places["options.strategic.cycling_minutes"]
