@@ -2,32 +2,43 @@
 
 The public API::
 
-    from appraisal import load_library, load_proposal, appraise
+    from appraisal import load_library, load_proposal, appraise, write_report
     library = load_library()                      # the evidence library, checked
     proposal = load_proposal("examples/riverside.yaml", library)
     result = appraise(proposal, library)
     result.summary(); result.cost_landing(); result.by_pathway(); result.cases()
-    result.to_csv("results/"); result.to_json("results/result.json")
+    write_report(result, "report.xlsx"); write_csv(result, "results/"); write_json(result, "results/result.json")
 """
 
-from appraisal.engine import appraise
-from appraisal.errors import AppraisalError, LibraryError, Problem, ProposalError
-from appraisal.evidence.library import Library, load_library
-from appraisal.proposal import Proposal, Settings, load_proposal, make_proposal
-from appraisal.result import Result
+__version__ = "0.1.0"
+
+from appraisal.composing import appraise  # noqa: E402
+from appraisal.errors import AppraisalError, LibraryError, Problem, ProposalError  # noqa: E402
+from appraisal.evidence.library import Library, load_library  # noqa: E402
+from appraisal.files import load_proposal  # noqa: E402
+from appraisal.proposal import DeathValuation, Discounting, Proposal, Settings, make_proposal  # noqa: E402
+from appraisal.result import Result  # noqa: E402
+from appraisal.writers.tables import write_csv, write_json  # noqa: E402
+from appraisal.writers.template import write_template  # noqa: E402
+from appraisal.writers.workbook import write_report  # noqa: E402
 
 __all__ = [
     "appraise",
     "load_library",
     "load_proposal",
     "make_proposal",
+    "write_report",
+    "write_csv",
+    "write_json",
+    "write_template",
     "Library",
     "Proposal",
     "Settings",
+    "Discounting",
+    "DeathValuation",
     "Result",
     "AppraisalError",
     "LibraryError",
     "ProposalError",
     "Problem",
 ]
-__version__ = "0.1.0"

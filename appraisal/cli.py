@@ -19,12 +19,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from appraisal.engine import appraise
-from appraisal.errors import AppraisalError, Problem
+from appraisal.analysis.monte_carlo import DEFAULT_SEED
+from appraisal.composing import appraise
+from appraisal.errors import AppraisalError, CommandError, InField, Problem
 from appraisal.evidence.library import load_library
-from appraisal.proposal import load_proposal
-from appraisal.report import costs_text, coverage_text, library_text, summary_text
-from appraisal.workbook.template import write_template
+from appraisal.files import load_proposal, write_outputs
+from appraisal.writers.template import write_template
+from appraisal.writers.text import costs_text, coverage_text, library_text, summary_text
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -33,20 +34,18 @@ def _run(args: argparse.Namespace) -> int:
     result = appraise(proposal, library, draws=args.draws, seed=args.seed)
     out = Path(args.out)
     print(summary_text(result))
+    written = write_outputs(result, out)
     if out.suffix.lower() == ".xlsx":
-        result.to_excel(out)
         print(f"\nReport workbook written to {out}")
     else:
-        written = result.to_csv(out)
-        result.to_json(out / "result.json")
-        print(f"\nTables written to {out}/: {', '.join(p.name for p in written)}, result.json")
+        print(f"\nTables written to {out}/: {', '.join(p.name for p in written)}")
     return 0
 
 
 def _template(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if path.suffix.lower() != ".xlsx":
-        raise AppraisalError("The template", [Problem(str(path), "the template is an Excel workbook: give a path ending in .xlsx")])
+        raise CommandError("The template", [Problem("command.template_path", InField("path"), str(path), "give a path ending in .xlsx")])
     write_template(path, load_library(args.library))
     print(f"Template written to {path}. Fill the yellow cells, then: appraisal run {path} --out report.xlsx")
     return 0
@@ -97,7 +96,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("proposal", help="the proposal: a filled Excel template (.xlsx) or a .yaml file")
     run.add_argument("--out", required=True, help="a report workbook (.xlsx), or a folder for CSV tables and result.json")
     run.add_argument("--draws", type=_draws, default=0, help="Monte Carlo draws of the evidence for ranges (e.g. 10000; default 0: central values only)")
-    run.add_argument("--seed", type=int, default=20240401, help="seed of the Monte Carlo draws; the same seed gives the same results")
+    run.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the Monte Carlo draws; the same seed gives the same results")
     run.set_defaults(func=_run)
     tpl = sub.add_parser("template", help="write a blank proposal template (.xlsx) from the evidence library")
     tpl.add_argument("path", help="where to write the template, ending in .xlsx")

@@ -107,9 +107,11 @@ CODES: dict[str, str] = {
     "template.unknown_row": "a row of the template names no characteristic of the library",
     "template.missing_rows": "rows of the template are missing",
     "template.value_outside_grid": "a value outside the cells the template reads",
+    "template.formula_unsaved": "a formula whose result was not saved",
     # ---- the command line --------------------------------------------------------------------
     "command.unknown_outcome": "unknown outcome",
     "command.template_path": "the template is an Excel workbook: the path must end in .xlsx",
+    "command.out_path": "not a place the output can be written",
     # ---- a run that cannot give a finite number ----------------------------------------------
     "result.not_finite": "the change from the baseline is too large for the evidence (the result is not a finite number)",
 }

@@ -10,13 +10,11 @@ problem at once, each naming the field as a dotted path such as
 from __future__ import annotations
 
 import math
-from pathlib import Path
-from typing import Literal
+from enum import Enum
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from appraisal.errors import Problem, ProposalError
+from appraisal.errors import InField, Problem, ProposalError
 from appraisal.evidence.library import Library, load_library
 
 
@@ -52,6 +50,21 @@ class Population(_Model):
         return v
 
 
+class Discounting(str, Enum):
+    """How present values are discounted."""
+
+    GREEN_BOOK = "green_book"
+    STANDARD = "standard"
+    NONE = "none"
+
+
+class DeathValuation(str, Enum):
+    """How a death is valued."""
+
+    LIFE_YEARS = "life_years"
+    VPF = "vpf"
+
+
 class Settings(_Model):
     """How the appraisal is run.
 
@@ -63,15 +76,15 @@ class Settings(_Model):
     start_year: int = Field(ge=1990, le=2100, description="First year of the appraisal (year 0).")
     period_years: int = Field(ge=1, le=125, description="Number of years appraised.")
     price_year: int = Field(description="Price base of all money, a financial year start (2024 = 2024-25).")
-    discounting: Literal["green_book", "standard", "none"] = Field(
-        "green_book",
+    discounting: Discounting = Field(
+        Discounting.GREEN_BOOK,
         description="green_book: standard schedule for financial costs, health schedule for health-valued costs; "
         "standard: the standard schedule for everything (a sensitivity test); none: no discounting.",
     )
     effect_lag_years: int = Field(0, ge=0, description="Years after start_year before effects begin.")
     ramp_years: int = Field(0, ge=0, description="Years over which effects build linearly to full strength.")
-    mortality_valuation: Literal["life_years", "vpf"] = Field(
-        "life_years",
+    mortality_valuation: DeathValuation = Field(
+        DeathValuation.LIFE_YEARS,
         description="Value deaths by discounted life-years lost (QALY value) or by the value of a prevented fatality.",
     )
 
@@ -109,29 +122,28 @@ def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
     p: list[Problem] = []
     pop = proposal.population
     if (pop.total is None) == (pop.by_age_band is None):
-        p.append(Problem("population", "give either total or by_age_band, not both and not neither"))
+        p.append(Problem("proposal.population_one_way", InField("population"), allowed="give either total or by_age_band"))
     if pop.by_age_band is not None:
         labels = library.band_labels
         for band in pop.by_age_band:
             if band not in labels:
-                p.append(Problem(f"population.by_age_band.{band}", f"unknown age band; allowed: {', '.join(labels)}"))
+                p.append(Problem("proposal.unknown_age_band", InField(f"population.by_age_band.{band}"), band, f"allowed: {', '.join(labels)}"))
         missing = [b for b in labels if b not in pop.by_age_band]
         if missing:
-            p.append(Problem("population.by_age_band", f"missing age band(s) {', '.join(missing)}: give 0 where there are no residents"))
-
+            p.append(Problem("proposal.missing_age_band", InField("population.by_age_band"), ", ".join(missing), "give 0 where there are no residents"))
     p += check_values(proposal.baseline, proposal.options, library)
     s = proposal.settings
     years = set(int(y) for y in library.price_index["year"])
     if s.price_year not in years:
-        p.append(Problem("settings.price_year", f"{s.price_year} is not in the price index; allowed: {min(years)} to {max(years)}"))
+        p.append(Problem("proposal.price_year", InField("settings.price_year"), s.price_year, f"allowed: {min(years)} to {max(years)}"))
     last = s.start_year + s.period_years - 1
-    outside = [y for y in proposal.occupancy if not s.start_year <= y <= last]
+    outside = sorted(y for y in proposal.occupancy if not s.start_year <= y <= last)
     if outside:
-        p.append(Problem("occupancy", f"year(s) {', '.join(map(str, sorted(outside)))} fall outside the appraisal period {s.start_year}-{last}"))
+        p.append(Problem("proposal.occupancy_outside_period", InField("occupancy"), ", ".join(map(str, outside)), f"allowed: years in the appraisal period {s.start_year}-{last}"))
     return p
 
 
-def check_values(baseline: dict, options: dict, library: Library) -> list[Problem]:
+def check_values(baseline: object, options: object, library: Library) -> list[Problem]:
     """Problems with characteristic values: unknown ids, values out of range, missing baselines.
 
     Works on plain mappings too (values that are not numbers are skipped: the
@@ -139,39 +151,38 @@ def check_values(baseline: dict, options: dict, library: Library) -> list[Proble
     """
     p: list[Problem] = []
     chars = {c["characteristic_id"]: c for c in library.characteristics.to_dict("records")}
-    allowed = ", ".join(chars)
     links = library.default_links
     positive_only = set(links.loc[links["form"] == "power", "from_id"])
-
     mediators = set(library.mediators["mediator_id"])
     feeds = {m: sorted(set(links.loc[links["to_id"] == m, "from_id"])) for m in mediators}
 
-    def check(place: str, cid: object, x: object) -> None:
+    def check(place: InField, cid: object, x: object) -> None:
         if cid in mediators:
-            p.append(Problem(place, f"{cid!r} is a mediator, not set by the proposal: the engine works it out from {', '.join(feeds[cid]) or 'its links'}; remove it"))
+            p.append(Problem("proposal.mediator_set", place, cid, f"the engine works it out from {', '.join(feeds[str(cid)]) or 'its links'}; remove it"))
             return
         if cid not in chars:
-            p.append(Problem(place, f"unknown characteristic {cid!r}; allowed: {allowed}"))
+            p.append(Problem("proposal.unknown_characteristic", place, cid, f"allowed: {', '.join(chars)}"))
             return
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             return
-        c = chars[cid]
+        c = chars[str(cid)]
         lo, hi = c["valid_min"], c["valid_max"]
+        allowed = f"allowed: {allowed_text(lo, hi, c['unit'])} ({c['name']})"
         if not math.isfinite(x):
-            p.append(Problem(place, f"{x!r} is not a number; {c['name']} is in {c['unit']}"))
+            p.append(Problem("proposal.not_number", place, x, allowed))
         elif (not math.isnan(lo) and x < lo) or (not math.isnan(hi) and x > hi):
-            p.append(Problem(place, f"{x:g} is outside the valid range of {c['name']}: {valid_range_text(lo, hi, c['unit'])}"))
+            p.append(Problem("proposal.out_of_range", place, x, allowed))
         elif x <= 0 and cid in positive_only:
-            p.append(Problem(place, f"{x:g} must be above 0: {c['name']} acts through a power model (risk in proportion to {c['unit']} raised to a power)"))
+            p.append(Problem("proposal.not_positive", place, x, f"{c['name']} is in {c['unit']}; risk is in proportion to it raised to a power"))
 
-    baseline = baseline if isinstance(baseline, dict) else {}
-    for cid, x in baseline.items():
-        check(f"baseline.{cid}", cid, x)
+    base = baseline if isinstance(baseline, dict) else {}
+    for cid, x in base.items():
+        check(InField(f"baseline.{cid}"), cid, x)
     for name, values in (options if isinstance(options, dict) else {}).items():
         for cid, x in (values if isinstance(values, dict) else {}).items():
-            check(f"options.{name}.{cid}", cid, x)
-            if cid in chars and cid not in baseline:
-                p.append(Problem(f"options.{name}.{cid}", f"missing baseline value: set baseline.{cid} so the option can be compared with it"))
+            check(InField(f"options.{name}.{cid}"), cid, x)
+            if cid in chars and cid not in base:
+                p.append(Problem("proposal.no_baseline", InField(f"options.{name}.{cid}"), x, f"set baseline.{cid} so the option can be compared with it"))
     return p
 
 
@@ -197,42 +208,43 @@ def allowed_text(lo: float, hi: float, unit: str) -> str:
     return rng if unit.startswith("share") else f"a number in {unit}, {rng}"
 
 
-_PLAIN = {
-    "float_parsing": "must be a number",
-    "float_type": "must be a number",
-    "int_parsing": "must be a whole number",
-    "int_type": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "string_type": "must be text",
-    "dict_type": "must be a list of named entries (name: value)",
-    "literal_error": "must be one of {expected}",
-    "greater_than_equal": "must be at least {ge}",
-    "less_than_equal": "must be at most {le}",
-    "too_short": "must have at least {min_length} entry",
+#: Pydantic error types, as problem codes and what is allowed.
+_PYDANTIC = {
+    "missing": ("proposal.required", ""),
+    "extra_forbidden": ("proposal.unknown_field", "check the spelling"),
+    "float_parsing": ("proposal.not_number", "allowed: a number"),
+    "float_type": ("proposal.not_number", "allowed: a number"),
+    "int_parsing": ("proposal.not_whole", "allowed: a whole number"),
+    "int_type": ("proposal.not_whole", "allowed: a whole number"),
+    "int_from_float": ("proposal.not_whole", "allowed: a whole number"),
+    "string_type": ("proposal.not_text", "allowed: text"),
+    "string_too_short": ("proposal.blank", "allowed: text"),
+    "dict_type": ("proposal.not_mapping_field", "allowed: entries written name: value"),
+    "enum": ("proposal.not_choice", "allowed: {expected}"),
+    "literal_error": ("proposal.not_choice", "allowed: {expected}"),
+    "greater_than_equal": ("proposal.below_minimum", "allowed: {ge} or more"),
+    "less_than_equal": ("proposal.above_maximum", "allowed: at most {le}"),
+    "too_short": ("proposal.too_few", "allowed: at least {min_length} entry"),
 }
 
 
-def _pydantic_problems(exc: ValidationError) -> list[Problem]:
+def pydantic_problems(exc: ValidationError) -> list[Problem]:
+    """Each pydantic validation error as a :class:`Problem` at its field path."""
     out = []
     for err in exc.errors():
-        place = ".".join(str(part) for part in err["loc"]) or "proposal"
+        place = InField(".".join(str(part) for part in err["loc"]) or "proposal")
+        code, allowed = _PYDANTIC.get(err["type"], ("proposal.invalid", err["msg"].removeprefix("Value error, ")))
+        ctx = {k: f"{v:g}" if isinstance(v, (int, float)) else v for k, v in err.get("ctx", {}).items()}
         found = err.get("input")
-        if err["type"] == "missing":
-            msg = "is required"
-        elif err["type"] == "extra_forbidden":
-            msg = "is not a field of a proposal here; check the spelling"
+        if err["type"] == "missing" or isinstance(found, dict):
+            out.append(Problem(code, place, allowed=allowed.format(**ctx)))
         else:
-            plain = _PLAIN.get(err["type"])
-            ctx = {k: f"{v:g}" if isinstance(v, (int, float)) else v for k, v in err.get("ctx", {}).items()}
-            msg = plain.format(**ctx) if plain else err["msg"].removeprefix("Value error, ")
-            if not isinstance(found, dict):
-                msg = f"{msg}; found {found!r}"
-        out.append(Problem(place, msg))
+            out.append(Problem(code, place, found, allowed.format(**ctx)))
     return out
 
 
-def make_proposal(data: dict, library: Library | None = None, what: str = "The proposal") -> Proposal:
-    """Build and check a proposal from plain data (as read from YAML or Excel).
+def make_proposal(data: object, library: Library | None = None, what: str = "The proposal") -> Proposal:
+    """Build and check a proposal from plain data (as read from YAML or Excel, or written in Python).
 
     Raises
     ------
@@ -240,12 +252,12 @@ def make_proposal(data: dict, library: Library | None = None, what: str = "The p
         With every problem found.
     """
     if not isinstance(data, dict):
-        raise ProposalError(what, [Problem("proposal", "must be a mapping of site, population, occupancy, baseline, options, settings")])
+        raise ProposalError(what, [Problem("proposal.not_mapping", InField("proposal"), type(data).__name__)])
     library = library or load_library()
     try:
         proposal = Proposal.model_validate(data)
     except ValidationError as exc:
-        problems = _pydantic_problems(exc)
+        problems = pydantic_problems(exc)
         seen = {q.place for q in problems}
         problems += [q for q in check_values(data.get("baseline"), data.get("options"), library) if q.place not in seen]
         raise ProposalError(what, problems) from None
@@ -253,30 +265,3 @@ def make_proposal(data: dict, library: Library | None = None, what: str = "The p
     if problems:
         raise ProposalError(what, problems)
     return proposal
-
-
-def load_proposal(path: str | Path, library: Library | None = None) -> Proposal:
-    """Read a proposal from a filled Excel template (.xlsx) or a YAML file, and check it against the library.
-
-    Raises
-    ------
-    ProposalError
-        If the file cannot be read or the proposal has problems (all of them listed,
-        each naming its sheet and cell, or its field).
-    """
-    path = Path(path)
-    what = f"Proposal {path}"
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xls"):
-        from appraisal.workbook.template import read_template
-
-        return read_template(path, library)
-    if suffix not in (".yaml", ".yml"):
-        raise ProposalError(what, [Problem(str(path), "a proposal must be a filled Excel template (.xlsx) or a .yaml file")])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProposalError(what, [Problem(str(path), "file not found")]) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ProposalError(what, [Problem(str(path), f"is not valid YAML: {exc}")]) from None
-    return make_proposal(data, library, what)

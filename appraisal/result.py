@@ -1,25 +1,25 @@
-"""The result of an appraisal and its tables.
+"""The result of an appraisal, as tables. It holds the arrays of runs already made and never runs the engine.
 
 Sign convention: every number is the change under the option against the
 baseline. A positive change in cost is a cost to that bearer; a negative one
 is a saving. ``benefit`` is the negative of the change in cost. Money is in £
 at the proposal's price year; present values are discounted to its start year.
+Tables add up the sites of the model (one for one proposal).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from appraisal.engine import CostRows, Model
+from appraisal.analysis.monte_carlo import PERCENTILES, Uncertainty
+from appraisal.engine.accounts import Accounts, landing_all, outcome_totals
+from appraisal.engine.model import Model
 from appraisal.evidence.library import Library, link_text
 from appraisal.evidence.tables import COMPONENTS
 from appraisal.proposal import Proposal
-from appraisal.uncertainty import PERCENTILES, Draws, Uncertainty, evidence_shares, landing, one_way_sensitivity, outcome_totals
 
 
 @dataclass(frozen=True)
@@ -28,44 +28,42 @@ class Result:
 
     Attributes
     ----------
-    annual_cases
-        ``[option, pathway, age band]`` change in cases a year at full occupancy and full effect.
-    profile
-        ``[year]`` occupancy x ramp-in; cases in a year = ``annual_cases * profile``.
-    cost_units
-        ``[option, pathway, cost row]`` annual change in costed units (cases, deaths,
+    proposal, library
+        What was appraised, and the evidence it was appraised with.
+    model
+        The fixed arrays of the appraisal (labels of every axis, time profile, unit costs in play).
+    central
+        The central run's accounts (draw axis of length 1).
+    units
+        ``[site, option, pathway, row]`` central annual change in costed units (cases, deaths,
         or discounted life-years) at full occupancy and full effect.
     uncertainty
         Monte Carlo percentiles when the appraisal was run with draws; every table then
         gains ``_p5``, ``_p50`` and ``_p95`` columns beside its central values.
+    sensitivity_table, confidence_table, judgement_table
+        One-way sensitivity, evidence confidence and value judgements, as composed by
+        :func:`appraisal.appraise`.
     """
 
     proposal: Proposal
     library: Library
-    pathways: pd.DataFrame
-    outcomes: list[str]
-    years: np.ndarray
-    profile: np.ndarray
-    annual_cases: np.ndarray
-    life_expectancy: np.ndarray
-    cost_rows: CostRows
-    cost_units: np.ndarray
     model: Model
-    central: Draws
+    central: Accounts
+    units: np.ndarray
+    sensitivity_table: pd.DataFrame
+    confidence_table: pd.DataFrame
+    judgement_table: pd.DataFrame
     uncertainty: Uncertainty | None = None
 
     @property
     def options(self) -> list[str]:
-        return list(self.proposal.options)
+        """Option names, in order."""
+        return list(self.model.options)
 
-    # ---- arrays -------------------------------------------------------------
-    def _fatal_outcomes(self) -> np.ndarray:
-        o = self.library.outcomes.set_index("outcome_id")
-        return (o.loc[self.outcomes, "fatal"] == "yes").to_numpy()
-
-    def _fatal(self) -> np.ndarray:
-        o = self.library.outcomes.set_index("outcome_id")
-        return (o.loc[self.pathways["outcome"], "fatal"] == "yes").to_numpy()
+    @property
+    def outcomes(self) -> list[str]:
+        """Outcome ids reached, in library order."""
+        return list(self.model.outcomes)
 
     # ---- tables -------------------------------------------------------------
     def cases(self) -> pd.DataFrame:
@@ -74,44 +72,34 @@ class Result:
         Deaths are the change in cases of fatal outcomes; life-years lost are
         deaths x remaining life expectancy at the band's age (undiscounted).
         """
-        fatal = self._fatal_outcomes()
-        by_outcome = self.central.by_band[0]
-        cases = by_outcome[..., None] * self.profile
-        d = cases * fatal[None, :, None, None]
-        ly = d * self.life_expectancy[None, None, :, None]
+        m = self.model
+        fatal = m.fatal[None, :, None, None]
+        life = m.life_expectancy[None, None, :, None]
+        cases = np.einsum("sokb,sy->okby", self.central.by_band[0], m.profile)
         idx = pd.MultiIndex.from_product(
-            [self.options, self.outcomes, self.library.band_labels, self.years],
-            names=["option", "outcome", "age_band", "year"],
+            [self.options, self.outcomes, self.library.band_labels, m.years], names=["option", "outcome", "age_band", "year"]
         )
         out = pd.DataFrame(
-            {"change_in_cases": cases.ravel(), "change_in_deaths": d.ravel(), "change_in_life_years": ly.ravel()},
+            {"change_in_cases": cases.ravel(), "change_in_deaths": (cases * fatal).ravel(), "change_in_life_years": (cases * fatal * life).ravel()},
             index=idx,
         ).reset_index()
         u = self.uncertainty
         if u is not None:
             for i, q in enumerate(PERCENTILES):
-                c = u.cases_by_band[i][..., None] * self.profile  # [o, k, b, y]
+                c = np.einsum("sokb,sy->okby", u.cases_by_band[i], m.profile)
                 out[f"change_in_cases_p{q}"] = c.ravel()
-                out[f"change_in_deaths_p{q}"] = (c * fatal[None, :, None, None]).ravel()
-                out[f"change_in_life_years_p{q}"] = (c * fatal[None, :, None, None] * self.life_expectancy[None, None, :, None]).ravel()
+                out[f"change_in_deaths_p{q}"] = (c * fatal).ravel()
+                out[f"change_in_life_years_p{q}"] = (c * fatal * life).ravel()
         return out
 
     def cost_landing(self) -> pd.DataFrame:
         """Change in cost by option, bearer, component and year: £ undiscounted and present value."""
-        cr = self.cost_rows
+        cr = self.model.costs
         comps = list(COMPONENTS)
-        # [option, bearer, component, year]
-        undiscounted = np.stack([
-            np.stack([landing(self.model, self.central.row_cost, o, b)[0] for b in range(len(cr.bearers))])
-            for o in range(len(self.options))
-        ])
+        undiscounted = landing_all(self.model, self.central.row_cost)[0]  # [option, bearer, component, year]
         discounted = undiscounted * cr.discount[None, None]
-        idx = pd.MultiIndex.from_product(
-            [self.options, cr.bearers, comps, self.years], names=["option", "bearer", "component", "year"]
-        )
-        out = pd.DataFrame(
-            {"change_gbp": undiscounted.ravel(), "present_value_gbp": discounted.ravel()}, index=idx
-        ).reset_index()
+        idx = pd.MultiIndex.from_product([self.options, cr.bearers, comps, self.model.years], names=["option", "bearer", "component", "year"])
+        out = pd.DataFrame({"change_gbp": undiscounted.ravel(), "present_value_gbp": discounted.ravel()}, index=idx).reset_index()
         u = self.uncertainty
         if u is not None:
             for i, q in enumerate(PERCENTILES):
@@ -125,9 +113,9 @@ class Result:
 
     def by_pathway(self) -> pd.DataFrame:
         """Cases over the period and present value of cost by pathway and option."""
-        pv = self.central.path_pv[0]
-        cases = self.central.path_cases[0]
-        t = self.pathways
+        pv = self.central.path_pv[0].sum(axis=0)
+        cases = self.central.path_cases[0].sum(axis=0)
+        t = self.model.pathways
         link = np.where(t["mediator"] == "", t["outcome_link"], t["first_link"] + " + " + t["outcome_link"])
         paths = pd.DataFrame({"characteristic": t["characteristic"], "mediator": t["mediator"], "outcome": t["outcome"], "link": link})
         out = pd.concat([paths] * len(self.options), ignore_index=True)
@@ -147,10 +135,10 @@ class Result:
 
         A ``total`` row per option sums the bearers.
         """
-        cr = self.cost_rows
+        cr = self.model.costs
         lands = np.flatnonzero(cr.shares.sum(axis=(0, 2)) > 0)  # bearers some unit cost in play lands on
         bearers = [cr.bearers[b] for b in lands] + ["total"]
-        pv = self.central.pv[0]  # [option, bearer]
+        pv = self.central.pv[0].sum(axis=0)  # [option, bearer]
         values = np.concatenate([pv[:, lands], pv.sum(axis=1, keepdims=True)], axis=1)
         out = pd.DataFrame({
             "option": np.repeat(self.options, len(bearers)),
@@ -160,18 +148,17 @@ class Result:
         out["benefit_gbp"] = -out["present_value_gbp"]
         u = self.uncertainty
         if u is not None:
-            bearers = self.cost_rows.bearers
-            draws = np.concatenate([u.pv, u.pv.sum(axis=2, keepdims=True)], axis=2)  # [d, o, bearer + total]
+            draws = np.concatenate([u.pv, u.pv.sum(axis=2, keepdims=True)], axis=2)  # [draw, option, bearer + total]
             o_idx = [self.options.index(o) for o in out["option"]]
-            b_idx = [len(bearers) if b == "total" else bearers.index(b) for b in out["bearer"]]
-            picked = draws[:, o_idx, b_idx]  # [d, row]
+            b_idx = [len(cr.bearers) if b == "total" else cr.bearers.index(b) for b in out["bearer"]]
+            picked = draws[:, o_idx, b_idx]  # [draw, row]
             for q, values in zip(PERCENTILES, np.percentile(picked, PERCENTILES, axis=0)):
                 out[f"present_value_gbp_p{q}"] = values
             out["probability_lower_cost"] = (picked < 0).mean(axis=0)
         return out
 
     def health_summary(self) -> pd.DataFrame:
-        """Per option and outcome: change in cases and deaths over the whole period."""
+        """Per option and outcome: change in cases, deaths and life-years over the whole period."""
         cols = ["change_in_cases", "change_in_deaths", "change_in_life_years"]
         totals = outcome_totals(self.model, self.central.by_band)[0]  # [option, outcome, 3]
         out = pd.DataFrame({"option": np.repeat(self.options, len(self.outcomes)), "outcome": self.outcomes * len(self.options)})
@@ -184,74 +171,42 @@ class Result:
                     out[f"{col}_p{q}"] = u.totals[i, :, :, j].ravel()
         return out
 
-    # ---- sensitivity and confidence ----------------------------------------
     def sensitivity(self) -> pd.DataFrame:
         """One-way sensitivity of each option's total present value to each link and unit cost
-        at its low and high value (see :func:`appraisal.uncertainty.one_way_sensitivity`)."""
-        return one_way_sensitivity(self.model)
+        at its low and high value (see :func:`appraisal.analysis.sensitivity.one_way_sensitivity`)."""
+        return self.sensitivity_table
 
     def value_judgements(self) -> pd.DataFrame:
-        """Each option's total present value under the main value judgements, side by side.
-
-        Scenarios: the settings as given; deaths valued the other way (life-years or VPF);
-        health effects discounted at the standard rather than the health schedule; no discounting.
-        """
-        from appraisal.engine import appraise
-
-        s = self.proposal.settings
-        other = "vpf" if s.mortality_valuation == "life_years" else "life_years"
-        scenarios = {
-            "as set": {},
-            f"deaths valued by {'the value of a prevented fatality' if other == 'vpf' else 'life-years lost'}": {"mortality_valuation": other},
-            "health effects at the standard discount rate": {"discounting": "standard"},
-            "no discounting": {"discounting": "none"},
-        }
-        rows = []
-        for name, change in scenarios.items():
-            proposal = self.proposal.model_copy(update={"settings": s.model_copy(update=change)})
-            pv = appraise(proposal, self.library).summary()
-            for _, r in pv[pv["bearer"] == "total"].iterrows():
-                rows.append({"scenario": name, "option": r["option"], "present_value_gbp": r["present_value_gbp"]})
-        table = pd.DataFrame(rows).pivot(index="scenario", columns="option", values="present_value_gbp")
-        return table.loc[list(scenarios), self.options].reset_index()
+        """Each option's total present value under the main value judgements, side by side (scenario x option)."""
+        return self.judgement_table
 
     def confidence(self) -> pd.DataFrame:
         """Share of each option's present value by the evidence behind it: ``verified_in`` and evidence grade."""
-        return evidence_shares(self.model, self.cost_units)
+        return self.confidence_table
 
     def evidence(self) -> pd.DataFrame:
         """Every link and unit cost behind the numbers, with its full citation and locator."""
         lib = self.library
-        link_ids = sorted(set(self.pathways["first_link"]) | set(self.pathways["outcome_link"]))
+        t = self.model.pathways
+        link_ids = sorted(set(t["first_link"]) | set(t["outcome_link"]))
         links = lib.links.set_index("link_id").loc[link_ids].reset_index()
         rows = [
             {
-                "kind": "link",
-                "id": r["link_id"],
-                "what": f"{r['from_id']} -> {r['to_id']}: {link_text(r)}",
-                "source": r["source"],
-                "citation": lib.citation(r["source"]),
-                "locator": r["locator"],
-                "verified_in": r["verified_in"],
+                "kind": "link", "id": r["link_id"], "what": f"{r['from_id']} -> {r['to_id']}: {link_text(r)}",
+                "source": r["source"], "citation": lib.citation(r["source"]), "locator": r["locator"], "verified_in": r["verified_in"],
             }
             for _, r in links.iterrows()
         ]
-        for _, r in self.cost_rows.table.iterrows():
-            rows.append(
-                {
-                    "kind": "unit_cost",
-                    "id": r["cost_id"],
-                    "what": f"{r['outcome_id']} {r['component']} -> {r['bearer']}: £{r['value']:,.0f} {r['basis']} ({r['price_year']} prices)",
-                    "source": r["source"],
-                    "citation": lib.citation(r["source"]),
-                    "locator": r["locator"],
-                    "verified_in": r["verified_in"],
-                }
-            )
+        for _, r in self.model.costs.table.iterrows():
+            rows.append({
+                "kind": "unit_cost", "id": r["cost_id"],
+                "what": f"{r['outcome_id']} {r['component']} -> {r['bearer']}: £{r['value']:,.0f} {r['basis']} ({r['price_year']} prices)",
+                "source": r["source"], "citation": lib.citation(r["source"]), "locator": r["locator"], "verified_in": r["verified_in"],
+            })
         return pd.DataFrame(rows)
 
-    # ---- exports ------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name: summary, cost_landing, by_pathway, cases, health_summary, evidence."""
         return {
             "summary": self.summary(),
             "cost_landing": self.cost_landing(),
@@ -260,33 +215,3 @@ class Result:
             "health_summary": self.health_summary(),
             "evidence": self.evidence(),
         }
-
-    def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write every table as ``<name>.csv`` in ``folder``; returns the paths written."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name, table in self.tables().items():
-            path = folder / f"{name}.csv"
-            table.to_csv(path, index=False)
-            paths.append(path)
-        return paths
-
-    def to_excel(self, path: str | Path) -> Path:
-        """Write the business-case report workbook (.xlsx): Summary, Cost landing, By pathway,
-        Cases and deaths, Evidence and Inputs, with charts. Returns the path written."""
-        from appraisal.workbook.report import write_report
-
-        return write_report(self, path)
-
-    def to_json(self, path: str | Path) -> Path:
-        """Write every table, the settings and the site to one JSON file."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        doc = {
-            "site": self.proposal.site.model_dump(),
-            "settings": self.proposal.settings.model_dump(),
-            "tables": {name: json.loads(t.to_json(orient="records")) for name, t in self.tables().items()},
-        }
-        path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
-        return path

@@ -17,8 +17,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from appraisal.analysis.monte_carlo import PERCENTILES
 from appraisal.result import Result
-from appraisal.uncertainty import PERCENTILES
+from appraisal.wording import (
+    BENEFIT_LABEL,
+    DEATH_VALUATION_WORDS,
+    TOTAL_LABEL,
+    confidence_lines,
+    judgement_table,
+    money_note,
+    price_year_label,
+)
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
 CASES = '#,##0.00;[Red]-#,##0.00'
@@ -62,7 +71,7 @@ def _names(result: Result) -> dict[str, str]:
     out.update(zip(lib.outcomes["outcome_id"], lib.outcomes["name"]))
     out.update(zip(lib.characteristics["characteristic_id"], lib.characteristics["name"]))
     out.update(zip(lib.mediators["mediator_id"], lib.mediators["name"]))
-    out["total"] = "Total"
+    out["total"] = TOTAL_LABEL
     return out
 
 
@@ -110,18 +119,6 @@ def _title(ws: Worksheet, title: str, lines: list[str]) -> int:
     return 3 + len(lines)
 
 
-def _money_note(result: Result) -> str:
-    s = result.proposal.settings
-    disc = (
-        "discounted with the HM Treasury Green Book schedules (standard rates for financial costs, health rates for quality of life and life-years)"
-        if s.discounting == "green_book"
-        else "discounted with the standard Green Book schedule for all costs"
-        if s.discounting == "standard"
-        else "not discounted"
-    )
-    return f"£ in {s.price_year}-{(s.price_year + 1) % 100:02d} prices; present values to {s.start_year}, {disc}."
-
-
 def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFrame]:
     """The Summary sheet's tables, as DataFrames (also used by tests)."""
     summary = result.summary()
@@ -131,7 +128,7 @@ def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFr
     by_bearer = pd.DataFrame({"Bearer": [names.get(b, b) for b in bearers]})
     for o in result.options:
         by_bearer[o] = pv[o].to_numpy()
-    benefit = {"Bearer": "Benefit (= minus the total change in cost)"} | {o: -pv.loc["total", o] for o in result.options}
+    benefit = {"Bearer": BENEFIT_LABEL} | {o: -pv.loc["total", o] for o in result.options}
     by_bearer = pd.concat([by_bearer, pd.DataFrame([benefit])], ignore_index=True)
     ranges = None
     if result.uncertainty is not None:
@@ -168,7 +165,7 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     s = p.settings
     row = _title(ws, f"Health appraisal of {p.site.name}", [
         "Change in cost under each option against the baseline, by who bears it. A negative number is a saving; the benefit is minus the total change.",
-        _money_note(result),
+        money_note(result.proposal.settings),
     ])
     t = summary_tables(result, names)
     n = len(result.options)
@@ -198,7 +195,7 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
 
     row += 1
     ws.cell(row=row, column=1, value="How much of the answer rests on which evidence").font = Font(bold=True)
-    for line in confidence_lines(result):
+    for line in confidence_lines(result.confidence(), result.options):
         row += 1
         ws.cell(row=row, column=1, value=line)
     row += 1
@@ -215,11 +212,11 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
             ("Local authority", p.site.local_authority or ""),
             ("Appraisal start year (year 0)", s.start_year),
             ("Appraisal period (years)", s.period_years),
-            ("Price year", f"{s.price_year}-{(s.price_year + 1) % 100:02d}"),
-            ("Discounting", s.discounting),
+            ("Price year", price_year_label(s.price_year)),
+            ("Discounting", s.discounting.value),
             ("Lag before effects begin (years)", s.effect_lag_years),
             ("Ramp-in of effects (years)", s.ramp_years),
-            ("Valuing deaths", "discounted life-years lost (QALY value)" if s.mortality_valuation == "life_years" else "value of a prevented fatality"),
+            ("Valuing deaths", DEATH_VALUATION_WORDS[s.mortality_valuation]),
             ("Evidence library", str(result.library.root)),
         ],
         columns=["Setting", "Value"],
@@ -245,29 +242,12 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     ws.freeze_panes = "A4"
 
 
-def confidence_lines(result: Result) -> list[str]:
-    """The confidence statement: share of each option's present value by verification and evidence grade."""
-    c = result.confidence()
-    lines = []
-    for option in result.options:
-        rows = c[c["option"] == option]
-        v = rows[rows["basis"] == "verified_in"].set_index("category")["share"]
-        g = rows[rows["basis"] == "evidence_grade"].set_index("category")["share"]
-        primary = v.get("all read in the primary source", 0.0)
-        graded = ", ".join(f"{share:.0%} {cat}" for cat, share in g.sort_values(ascending=False).items())
-        lines.append(
-            f"{option}: {primary:.0%} of the present value (in absolute terms) rests on links and unit costs all read in "
-            f"their primary source, {1 - primary:.0%} on at least one read only as quoted by another source. By evidence grade: {graded}."
-        )
-    return lines
-
-
 def _sensitivity(ws: Worksheet, result: Result) -> None:
     row = _title(ws, "Sensitivity: what drives each option's present value", [
         "One-way: each link and unit cost set to the low and to the high end of its 95% interval, every other input central.",
-        "The tornado charts show the change in each option's total present value from its central value. " + _money_note(result),
+        "The tornado charts show the change in each option's total present value from its central value. " + money_note(result.proposal.settings),
     ])
-    judgements = result.value_judgements()
+    judgements = judgement_table(result.value_judgements(), result.proposal.settings)
     ws.cell(row=row, column=1, value="Value judgements: total present value of the change in cost under each").font = Font(bold=True)
     judgements = judgements.rename(columns={"scenario": "Scenario"})
     row = _table(ws, judgements, row + 1, {o: GBP for o in result.options}) + 1
@@ -314,7 +294,7 @@ def _sensitivity(ws: Worksheet, result: Result) -> None:
 def _cost_landing(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     row = _title(ws, "Cost landing: change in cost by bearer, component and year", [
         "Present value, then the undiscounted change in each year. A negative number is a saving to that bearer.",
-        _money_note(result),
+        money_note(result.proposal.settings),
     ])
     cl = result.cost_landing()
     keys = ["option", "bearer", "component"]
@@ -335,7 +315,7 @@ def _cost_landing(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
 def _by_pathway(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     row = _title(ws, "By pathway: characteristic -> (mediator) -> outcome", [
         "Change in cases over the whole period and the present value of the change in cost, for each pathway and option.",
-        _money_note(result),
+        money_note(result.proposal.settings),
     ])
     t = result.by_pathway()
     table = pd.DataFrame({
@@ -356,7 +336,7 @@ def cases_table(result: Result, names: dict[str, str]) -> pd.DataFrame:
     """The Cases and deaths sheet's table: option x outcome x measure, total and one column per year."""
     c = result.cases().groupby(["option", "outcome", "year"], sort=False)[["change_in_cases", "change_in_deaths", "change_in_life_years"]].sum()
     measures = {"change_in_cases": "Change in cases", "change_in_deaths": "Change in deaths", "change_in_life_years": "Change in life-years lost"}
-    fatal = dict(zip(result.library.outcomes["outcome_id"], result.library.outcomes["fatal"] == "yes"))
+    fatal = dict(zip(result.outcomes, result.model.fatal))
     rows = []
     for o in result.options:
         for outcome in result.outcomes:
@@ -420,6 +400,6 @@ def _inputs(ws: Worksheet, result: Result) -> None:
     occ = pd.DataFrame({"Year": list(p.occupancy), "Share of full occupancy": list(p.occupancy.values())})
     row = _table(ws, occ, row + 1) + 1
     ws.cell(row=row, column=1, value="Settings").font = Font(bold=True)
-    s = p.settings.model_dump()
+    s = p.settings.model_dump(mode="json")
     _table(ws, pd.DataFrame({"Setting": list(s), "Value": [str(v) for v in s.values()]}), row + 1)
     _widths(ws, {1: 44, 2: 22}, default=14, upto=3 + len(p.options))

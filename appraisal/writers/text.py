@@ -1,17 +1,19 @@
-"""Plain-text reports for the terminal: the appraisal summary and the library's pathways."""
+"""Plain-text reports for the terminal: the appraisal summary and the library's pathways, costs and coverage."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
+from appraisal.errors import AppraisalError, InField, Problem
 from appraisal.evidence.library import AS_EVERY_DEATH, Library
 from appraisal.evidence.library import link_text as relation
+from appraisal.evidence.tables import GROUPS, OUTCOME_KINDS
+from appraisal.proposal import Discounting
 from appraisal.result import Result
+from appraisal.wording import DEATH_VALUATION_WORDS, SIGN_SENTENCE, TOTAL_LABEL, confidence_lines, gbp, price_year_label
 
-
-def _gbp(x: float) -> str:
-    sign = "-" if x < 0 else ""
-    return f"{sign}£{abs(x):,.0f}"
 
 
 def summary_text(result: Result) -> str:
@@ -20,11 +22,15 @@ def summary_text(result: Result) -> str:
     s = p.settings
     lines = [
         f"Health appraisal of {p.site.name}",
-        f"{s.period_years} years from {s.start_year}; £ at {s.price_year}-{(s.price_year + 1) % 100:02d} prices; "
+        f"{s.period_years} years from {s.start_year}; £ at {price_year_label(s.price_year)} prices; "
         f"present values discounted to {s.start_year} "
-        + ("(Green Book: standard schedule for financial costs, health schedule for health-valued costs)" if s.discounting == "green_book" else "(standard schedule for all costs)" if s.discounting == "standard" else "(no discounting)")
-        + f"; deaths valued by {'discounted life-years lost' if s.mortality_valuation == 'life_years' else 'the value of a prevented fatality'}.",
-        "Change in cost against the baseline: a negative number is a saving to that bearer.",
+        + {
+            Discounting.GREEN_BOOK: "(Green Book: standard schedule for financial costs, health schedule for health-valued costs)",
+            Discounting.STANDARD: "(standard schedule for all costs)",
+            Discounting.NONE: "(no discounting)",
+        }[s.discounting]
+        + f"; deaths valued by {DEATH_VALUATION_WORDS[s.mortality_valuation]}.",
+        SIGN_SENTENCE,
         "",
     ]
     summary = result.summary()
@@ -36,9 +42,9 @@ def summary_text(result: Result) -> str:
     col = max(16, max(len(o) for o in result.options) + 2)
     lines.append("Present value of the change in cost".ljust(width) + "".join(o.rjust(col) for o in result.options))
     for b in bearers:
-        label = "Total" if b == "total" else names.get(b, b)
-        lines.append(label.ljust(width) + "".join(_gbp(table.loc[b, o]).rjust(col) for o in result.options))
-    lines.append("Benefit (= minus the total change)".ljust(width) + "".join(_gbp(-table.loc["total", o]).rjust(col) for o in result.options))
+        label = TOTAL_LABEL if b == "total" else names.get(b, b)
+        lines.append(label.ljust(width) + "".join(gbp(table.loc[b, o]).rjust(col) for o in result.options))
+    lines.append("Benefit (= minus the total change)".ljust(width) + "".join(gbp(-table.loc["total", o]).rjust(col) for o in result.options))
     lines.append("")
     health = result.health_summary()
     outcome_names = dict(zip(result.library.outcomes["outcome_id"], result.library.outcomes["name"]))
@@ -52,12 +58,10 @@ def summary_text(result: Result) -> str:
     if u is not None:
         total = summary[summary["bearer"] == "total"].set_index("option")
         lines += ["", f"Uncertainty: {u.draws:,} Monte Carlo draws of the evidence (seed {u.seed})"]
-        lines.append("Total present value, 5th percentile".ljust(width) + "".join(_gbp(total.loc[o, "present_value_gbp_p5"]).rjust(col) for o in result.options))
-        lines.append("Total present value, 95th percentile".ljust(width) + "".join(_gbp(total.loc[o, "present_value_gbp_p95"]).rjust(col) for o in result.options))
+        lines.append("Total present value, 5th percentile".ljust(width) + "".join(gbp(total.loc[o, "present_value_gbp_p5"]).rjust(col) for o in result.options))
+        lines.append("Total present value, 95th percentile".ljust(width) + "".join(gbp(total.loc[o, "present_value_gbp_p95"]).rjust(col) for o in result.options))
         lines.append("Probability of a saving overall".ljust(width) + "".join(f"{total.loc[o, 'probability_lower_cost']:.0%}".rjust(col) for o in result.options))
-    from appraisal.workbook.report import confidence_lines
-
-    lines += ["", "How much of the answer rests on which evidence:"] + [f"  {line}" for line in confidence_lines(result)]
+    lines += ["", "How much of the answer rests on which evidence:"] + [f"  {line}" for line in confidence_lines(result.confidence(), result.options)]
     return "\n".join(lines)
 
 
@@ -106,8 +110,6 @@ def library_text(library: Library) -> str:
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
-    import textwrap
-
     return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
 
 
@@ -117,11 +119,9 @@ def costs_text(library: Library, outcome: str) -> str:
     Components with no cited value are listed with their status (not applicable,
     not found) and the reason from ``unit_costs/cost_coverage.csv``.
     """
-    from appraisal.errors import AppraisalError, Problem
-
     outcomes = library.outcomes.set_index("outcome_id")
     if outcome not in outcomes.index:
-        raise AppraisalError("The outcome to show", [Problem("--costs", f"unknown outcome {outcome!r}; allowed: {', '.join(outcomes.index)}")])
+        raise AppraisalError("The outcome to show", [Problem("command.unknown_outcome", InField("--costs"), outcome, f"allowed: {', '.join(outcomes.index)}")])
     o = outcomes.loc[outcome]
     bearer_names = dict(zip(library.bearers["bearer_id"], library.bearers["name"]))
     lines = [f"Unit costs of {o['name']} ({outcome}: {o['kind']}, ages {o['age_from']}-{o['age_to']})"]
@@ -174,8 +174,6 @@ def duration_text(library: Library, outcome: str) -> str:
 
 def coverage_text(library: Library) -> str:
     """What the library covers: characteristics by group, outcomes by kind, links per characteristic, and the gaps."""
-    from appraisal.evidence.tables import GROUPS, OUTCOME_KINDS
-
     chars, outs, links = library.characteristics, library.outcomes, library.links
     paths = library.pathway_table
     defaults = library.default_links

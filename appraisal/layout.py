@@ -9,9 +9,15 @@ reader follow.
 
 from __future__ import annotations
 
+import hashlib
+import math
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
+
+from appraisal import __version__
+from appraisal.errors import InCell, InField, Place
+from appraisal.evidence.library import Library
 
 INSTRUCTIONS = "Instructions"
 SITE = "Site"
@@ -19,7 +25,7 @@ ENVIRONMENT = "Environment"
 SETTINGS = "Settings"
 SHEETS = (INSTRUCTIONS, SITE, ENVIRONMENT, SETTINGS)
 
-#: Cell holding the library stamp the template was made from (see :func:`appraisal.workbook.template.library_stamp`).
+#: Cell holding the library stamp the template was made from (see :func:`library_stamp`).
 STAMP_CELL = (INSTRUCTIONS, "B3")
 
 
@@ -166,3 +172,98 @@ class EnvironmentGrid:
 AGE_BANDS = AgeBandBlock()
 OCCUPANCY = OccupancyBlock()
 GRID = EnvironmentGrid()
+
+
+def library_stamp(library: Library) -> str:
+    """A short fingerprint of what the template depends on: characteristics, units, ranges and age bands."""
+    c = library.characteristics
+    text = "|".join(f"{r.characteristic_id},{r.unit},{r.valid_min},{r.valid_max}" for r in c.itertuples()) + "|" + ",".join(library.band_labels)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def stamp_text(library: Library) -> str:
+    """The text of :data:`STAMP_CELL` in a template made from ``library``."""
+    return f"Made from evidence library {library_stamp(library)} (appraisal {__version__}). Do not edit this cell."
+
+
+def price_cell(library: Library) -> Cell:
+    """The price-year cell, its range set by the library's price index."""
+    years = library.price_index["year"].astype(int)
+    return Cell(**{**CELLS["settings.price_year"].__dict__, "low": int(years.min()), "high": int(years.max())})
+
+
+def allowed_in(spec: Cell) -> str:
+    """What a single input cell accepts, in words."""
+    if spec.kind == "choice":
+        return f"one of {', '.join(spec.choices)}"
+    if spec.kind == "text":
+        return "text"
+    what = "a whole number" if spec.kind == "whole" else "a number"
+    if spec.low is not None and spec.high is not None:
+        return f"{what} from {spec.low:g} to {spec.high:g}"
+    if spec.low is not None:
+        return f"{what}, {spec.low:g} or more"
+    return what
+
+
+def is_blank(x: object) -> bool:
+    """An empty cell: None, NaN, or text of spaces only."""
+    return x is None or (isinstance(x, float) and math.isnan(x)) or (isinstance(x, str) and not x.strip())
+
+
+@dataclass
+class Placement:
+    """Where one filled workbook put the rows and columns that repeat: found while reading it.
+
+    Attributes
+    ----------
+    characteristic_rows
+        Characteristic id -> its row on the Environment sheet.
+    option_columns
+        Option name -> its column number on the Environment sheet.
+    occupancy_rows
+        Occupancy year -> its row in the occupancy block.
+    last_column
+        The rightmost column the Environment sheet uses.
+    """
+
+    characteristic_rows: dict[str, int] = field(default_factory=dict)
+    option_columns: dict[str, int] = field(default_factory=dict)
+    occupancy_rows: dict[int, int] = field(default_factory=dict)
+    last_column: int = 0
+
+
+def cell_of(path: str, placement: Placement, library: Library) -> Place:
+    """The cell (or range) holding a proposal field, through this module's one layout mapping.
+
+    ``path`` is a dotted field path as problems name it (``options.strategic.pm25``).
+    Only whole paths are matched; a path the template has no cell for stays a field path.
+    """
+    g, a, o = GRID, AGE_BANDS, OCCUPANCY
+    if path in CELLS:
+        spec = CELLS[path]
+        return InCell(spec.sheet, spec.ref, spec.label)
+    parts = path.split(".")
+    bands = library.band_labels
+    if path == "population":
+        return InCell(SITE, f"{CELLS['population.total'].ref}, {a.value_ref(0)}:{a.value_ref(len(bands) - 1)}", "residents")
+    if path == "population.by_age_band":
+        return InCell(SITE, f"{a.value_ref(0)}:{a.value_ref(len(bands) - 1)}", "residents by age band")
+    if len(parts) == 3 and parts[:2] == ["population", "by_age_band"] and parts[2] in bands:
+        return InCell(SITE, a.value_ref(bands.index(parts[2])), f"residents aged {parts[2]}")
+    if path == "occupancy":
+        return InCell(SITE, o.where.split("!", 1)[1], "occupancy phasing")
+    if len(parts) == 2 and parts[0] == "occupancy" and parts[1].isdigit() and int(parts[1]) in placement.occupancy_rows:
+        return InCell(SITE, f"{o.share_col}{placement.occupancy_rows[int(parts[1])]}", f"occupancy in {parts[1]}")
+    header = f"{g.letter(g.first_option_col)}{g.header_row}:{g.letter(max(placement.last_column, g.first_option_col))}{g.header_row}"
+    if path == "options":
+        return InCell(ENVIRONMENT, header, "option names")
+    if len(parts) == 2 and parts[0] == "baseline" and parts[1] in placement.characteristic_rows:
+        return InCell(ENVIRONMENT, f"{g.letter(g.baseline_col)}{placement.characteristic_rows[parts[1]]}", f"{parts[1]}, baseline")
+    if len(parts) >= 2 and parts[0] == "options" and parts[1] in placement.option_columns:
+        col = g.letter(placement.option_columns[parts[1]])
+        if len(parts) == 2:
+            return InCell(ENVIRONMENT, f"{col}{g.header_row}", f"option {parts[1]!r}")
+        if len(parts) == 3 and parts[2] in placement.characteristic_rows:
+            return InCell(ENVIRONMENT, f"{col}{placement.characteristic_rows[parts[2]]}", f"{parts[2]}, option {parts[1]!r}")
+    return InField(path)

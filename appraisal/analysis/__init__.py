@@ -1,0 +1,1 @@
+"""Analysis of the engine's runs: Monte Carlo over the evidence, one-way sensitivity, and confidence."""

@@ -1,0 +1,62 @@
+"""Confidence: what share of an answer rests on which evidence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from appraisal.engine.model import Model
+from appraisal.evidence.library import Library
+
+COLUMNS = ["option", "basis", "category", "share", "present_value_gbp"]
+PRIMARY = "all read in the primary source"
+SECONDARY = "some read only as quoted (secondary)"
+NO_GRADE = "no grade stated by the source"
+
+
+def evidence_shares(model: Model, library: Library, units: np.ndarray) -> pd.DataFrame:
+    """Share of each option's present value (in absolute terms) by the evidence it rests on.
+
+    Each pathway x unit-cost contribution is classed by the ``verified_in`` of its
+    links and unit cost (``primary`` only if every one was read in the primary
+    source) and by the evidence grade of the link acting on the outcome.
+
+    Parameters
+    ----------
+    units
+        ``[site, option, pathway, row]`` central annual change in costed units.
+
+    Returns
+    -------
+    DataFrame
+        option, basis (``verified_in`` or ``evidence_grade``), category, share (0-1), present_value_gbp.
+    """
+    t = model.pathways
+    lib_links = library.links.set_index("link_id")
+    costs = model.costs.table
+    contrib = np.einsum("sopr,r,sr->opr", units, model.central_cost_values[0], model.pv_factors.sum(axis=2))
+
+    def primary(v: str) -> bool:
+        return str(v).startswith("primary")
+
+    link_primary = np.array([primary(lib_links.loc[a, "verified_in"]) and primary(lib_links.loc[b, "verified_in"]) for a, b in zip(t["first_link"], t["outcome_link"])], dtype=bool)
+    cost_primary = np.array([primary(v) for v in costs["verified_in"]], dtype=bool)
+    verified = np.where(link_primary[:, None] & cost_primary[None, :], PRIMARY, SECONDARY)
+    grade = []
+    for link in t["outcome_link"]:
+        g, scale = lib_links.loc[link, "evidence_grade"], lib_links.loc[link, "grade_scale"]
+        grade.append(f"{g} ({scale})" if isinstance(g, str) and g else NO_GRADE)
+    grades = np.repeat(np.array(grade, dtype=object)[:, None], len(costs), axis=1)
+    rows = []
+    for o, option in enumerate(model.options):
+        weight = np.abs(contrib[o])
+        total = weight.sum()
+        for basis, labels in (("verified_in", verified), ("evidence_grade", grades)):
+            for category in sorted(set(labels.ravel())):
+                mask = labels == category
+                rows.append({
+                    "option": option, "basis": basis, "category": category,
+                    "share": float(weight[mask].sum() / total) if total > 0 else 0.0,
+                    "present_value_gbp": float(contrib[o][mask].sum()),
+                })
+    return pd.DataFrame(rows, columns=COLUMNS)

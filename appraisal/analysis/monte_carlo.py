@@ -1,0 +1,134 @@
+"""Monte Carlo over the evidence.
+
+Distributions
+-------------
+* **Links** (relative risks, hazard and odds ratios, and mediator slopes): lognormal
+  with median at the central value and log-scale standard deviation fitted to the
+  95% interval, ``sigma = (ln high - ln low) / (2 x 1.96)``.
+* **Unit costs**: the same lognormal, fitted to the ``low``/``high`` range, which is
+  read as a 95% interval around the central value.
+* Rows with no interval (or a zero-width one) stay at their central value in every draw.
+
+One draw of a link or unit cost is shared by every site, option, pathway and age
+band, so options are compared on the same evidence in each draw. Draws are a
+leading array axis, computed in chunks so memory stays bounded; there is no loop
+over draws.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from appraisal.engine.accounts import Accounts, landing, outcome_totals, run_accounts
+from appraisal.engine.model import Model
+
+Z95 = 1.959963984540054
+PERCENTILES = (5, 50, 95)
+#: Draws computed at once; memory grows with it, results do not change with it.
+CHUNK = 500
+#: The seed used when none is given, by ``appraise()`` and the command line alike.
+DEFAULT_SEED = 20240401
+
+
+def log_sigma(central: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    r"""Log-scale standard deviation of a lognormal fitted to a 95% interval; 0 where there is none.
+
+    .. math:: \sigma = (\ln high - \ln low) / (2 \times 1.96)
+    """
+    central, low, high = (np.asarray(x, dtype=float) for x in (central, low, high))
+    ok = np.isfinite(low) & np.isfinite(high) & (low > 0) & (high > 0) & (central > 0) & (high > low)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok, (np.log(np.where(ok, high, 1.0)) - np.log(np.where(ok, low, 1.0))) / (2 * Z95), 0.0)
+
+
+def link_sigma(model: Model) -> np.ndarray:
+    """``[link]`` log-scale sigma of each link in the model."""
+    links = model.links
+    return log_sigma(links["central"], links["low"], links["high"])
+
+
+def cost_sigma(model: Model) -> np.ndarray:
+    """``[row]`` log-scale sigma of each unit cost in the model."""
+    t = model.costs.table
+    return log_sigma(t["value"], t["low"], t["high"])
+
+
+def draw_values(model: Model, draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``[draw, link]`` and ``[draw, row]`` values: central x exp(sigma z), z standard normal."""
+    rng = np.random.default_rng(seed)
+    z_links = rng.standard_normal((draws, len(model.links)))
+    z_costs = rng.standard_normal((draws, len(model.costs.table)))
+    links = model.central_link_values * np.exp(link_sigma(model) * z_links)
+    costs = model.central_cost_values * np.exp(cost_sigma(model) * z_costs)
+    return links, costs
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """Monte Carlo results: percentiles (axis 0 = :data:`PERCENTILES`) and per-draw present values, all sites.
+
+    Attributes
+    ----------
+    pv
+        ``[draw, option, bearer]`` present value of the change in cost.
+    landing
+        ``[percentile, option, bearer, component, year]`` undiscounted change in cost.
+    pathway_pv, pathway_cases
+        ``[percentile, option, pathway]`` present value, and change in cases over the period.
+    cases_by_band
+        ``[percentile, site, option, outcome, band]`` annual change in cases at full occupancy and effect,
+        by site (each site has its own occupancy profile).
+    totals
+        ``[percentile, option, outcome, 3]`` change in cases, deaths and life-years over the period.
+    """
+
+    draws: int
+    seed: int
+    pv: np.ndarray
+    landing: np.ndarray
+    pathway_pv: np.ndarray
+    pathway_cases: np.ndarray
+    cases_by_band: np.ndarray
+    totals: np.ndarray
+
+
+def progress_bar(total: int, show: bool | None) -> Any:
+    """A progress bar on stderr for runs over a second; by default only in a terminal and never under CI."""
+    if show is None:
+        show = sys.stderr.isatty() and not os.environ.get("CI")
+    return tqdm(total=total, desc="Monte Carlo draws", unit="draw", delay=1.0, disable=not show, file=sys.stderr)
+
+
+def monte_carlo(model: Model, draws: int, seed: int = DEFAULT_SEED, progress: bool | None = None) -> Uncertainty:
+    """Run ``draws`` Monte Carlo draws of the model and summarise them (see the module notes)."""
+    link_values, cost_values = draw_values(model, draws, seed)
+    chunks = []
+    with progress_bar(draws, progress) as bar:
+        for start in range(0, draws, CHUNK):
+            sl = slice(start, min(start + CHUNK, draws))
+            chunks.append(run_accounts(model, link_values[sl], cost_values[sl]))
+            bar.update(sl.stop - sl.start)
+    d = Accounts(*(np.concatenate([getattr(c, f) for c in chunks]) for f in Accounts.__dataclass_fields__))
+    q = np.array(PERCENTILES)
+    pv = d.pv.sum(axis=1)  # [draw, option, bearer], all sites
+    n_opt, n_bearers = pv.shape[1:]
+    land = np.empty((len(q), n_opt, n_bearers, model.costs.shares.shape[2], len(model.years)))
+    for o in range(n_opt):
+        for b in range(n_bearers):
+            land[:, o, b] = np.percentile(landing(model, d.row_cost, o, b), q, axis=0)
+    return Uncertainty(
+        draws=draws,
+        seed=seed,
+        pv=pv,
+        landing=land,
+        pathway_pv=np.percentile(d.path_pv.sum(axis=1), q, axis=0),
+        pathway_cases=np.percentile(d.path_cases.sum(axis=1), q, axis=0),
+        cases_by_band=np.percentile(d.by_band, q, axis=0),
+        totals=np.percentile(outcome_totals(model, d.by_band), q, axis=0),
+    )

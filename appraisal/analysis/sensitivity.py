@@ -1,0 +1,62 @@
+"""One-way sensitivity: each option's total present value with each link and unit cost at its low and high value."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from appraisal.analysis.monte_carlo import cost_sigma, link_sigma
+from appraisal.engine.model import Model
+from appraisal.engine.run import cost_units, run_model
+from appraisal.evidence.library import link_text
+
+COLUMNS = ["option", "kind", "id", "what", "low", "high", "pv_central", "pv_at_low", "pv_at_high", "swing"]
+
+
+def one_way_sensitivity(model: Model) -> pd.DataFrame:
+    """Each option's total present value (all sites) with each link and unit cost at its low and at its high value.
+
+    Every other input stays central. Links and unit costs without an interval are left out.
+
+    Returns
+    -------
+    DataFrame
+        option, kind (link or unit_cost), id, what, low, high (the input's values),
+        pv_central, pv_at_low, pv_at_high (£), swing (|pv_at_high - pv_at_low|), sorted by swing within option.
+    """
+    links, costs = model.links, model.costs.table
+    has_link = np.flatnonzero(link_sigma(model) > 0)
+    has_cost = np.flatnonzero(cost_sigma(model) > 0)
+    n = 2 * (len(has_link) + len(has_cost)) + 1
+    lv = np.repeat(model.central_link_values, n, axis=0)
+    cv = np.repeat(model.central_cost_values, n, axis=0)
+    k = 1
+    for i in has_link:
+        lv[k, i], lv[k + 1, i] = links.loc[i, "low"], links.loc[i, "high"]
+        k += 2
+    uplift = costs["uplifted"].to_numpy(float) / costs["value"].to_numpy(float)
+    for i in has_cost:
+        cv[k, i], cv[k + 1, i] = costs.loc[i, "low"] * uplift[i], costs.loc[i, "high"] * uplift[i]
+        k += 2
+    annual = run_model(model, lv)
+    pvf_total = model.pv_factors.sum(axis=2)  # [site, row]
+    total = np.einsum("nsopr,nr,sr->no", cost_units(model, annual), cv, pvf_total)  # [scenario, option]
+    what = [
+        ("link", links.loc[i, "link_id"], f"{links.loc[i, 'from_id']} -> {links.loc[i, 'to_id']} ({link_text(links.loc[i])})", links.loc[i, "low"], links.loc[i, "high"])
+        for i in has_link
+    ]
+    what += [
+        ("unit_cost", costs.loc[i, "cost_id"], f"{costs.loc[i, 'outcome_id']} {costs.loc[i, 'component']} ({costs.loc[i, 'price_year']} prices)", costs.loc[i, "low"], costs.loc[i, "high"])
+        for i in has_cost
+    ]
+    rows = []
+    for j, (kind, ident, text, low, high) in enumerate(what):
+        for o, option in enumerate(model.options):
+            lo, hi = total[1 + 2 * j, o], total[2 + 2 * j, o]
+            rows.append({
+                "option": option, "kind": kind, "id": ident, "what": text, "low": float(low), "high": float(high),
+                "pv_central": total[0, o], "pv_at_low": lo, "pv_at_high": hi, "swing": abs(hi - lo),
+            })
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    order = {o: i for i, o in enumerate(model.options)}
+    return out.sort_values(["option", "swing"], key=lambda s: s.map(order) if s.name == "option" else -s, kind="stable").reset_index(drop=True)

@@ -1,0 +1,100 @@
+"""The one place that composes runs of the engine into an appraisal: central run, Monte Carlo,
+one-way sensitivity, confidence, and the value judgements (the same proposal under other settings)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from appraisal.analysis.confidence import evidence_shares
+from appraisal.analysis.monte_carlo import DEFAULT_SEED, monte_carlo
+from appraisal.analysis.sensitivity import one_way_sensitivity
+from appraisal.engine.accounts import account
+from appraisal.engine.model import Model, build_model
+from appraisal.engine.run import check_finite, cost_units, run_model
+from appraisal.evidence.library import Library, load_library
+from appraisal.proposal import DeathValuation, Discounting, Proposal
+from appraisal.result import Result
+
+#: The value-judgement scenarios, by id: what each changes in the settings (filled in by :func:`judgement_settings`).
+JUDGEMENTS = ("as_set", "other_death_valuation", "health_at_standard_rate", "no_discounting")
+
+
+def judgement_settings(proposal: Proposal) -> dict[str, dict[str, object]]:
+    """Each value-judgement scenario's changes to the proposal's settings.
+
+    ``as_set``: none; ``other_death_valuation``: deaths valued the other way (life-years
+    lost or the value of a prevented fatality); ``health_at_standard_rate``: health effects
+    discounted with the standard schedule; ``no_discounting``.
+    """
+    s = proposal.settings
+    other = DeathValuation.VPF if s.mortality_valuation is DeathValuation.LIFE_YEARS else DeathValuation.LIFE_YEARS
+    return {
+        "as_set": {},
+        "other_death_valuation": {"mortality_valuation": other},
+        "health_at_standard_rate": {"discounting": Discounting.STANDARD},
+        "no_discounting": {"discounting": Discounting.NONE},
+    }
+
+
+def _central_total(model: Model) -> list[float]:
+    """Each option's total present value (all sites and bearers) from the central run."""
+    annual = run_model(model, model.central_link_values)
+    acc = account(model, annual, cost_units(model, annual), model.central_cost_values)
+    return [float(x) for x in acc.pv[0].sum(axis=(0, 2))]
+
+
+def value_judgements(proposal: Proposal, library: Library, central: Model) -> pd.DataFrame:
+    """``scenario`` (an id of :data:`JUDGEMENTS`) x option: total present value under each value judgement."""
+    rows = []
+    for scenario, change in judgement_settings(proposal).items():
+        if change:
+            changed = proposal.model_copy(update={"settings": proposal.settings.model_copy(update=change)})
+            totals = _central_total(build_model(changed, library))
+        else:
+            totals = _central_total(central)
+        rows.append({"scenario": scenario, **dict(zip(central.options, totals))})
+    return pd.DataFrame(rows, columns=["scenario", *central.options])
+
+
+def appraise(
+    proposal: Proposal, library: Library | None = None, draws: int = 0, seed: int = DEFAULT_SEED, progress: bool | None = None
+) -> Result:
+    """Appraise a proposal: change in cases, deaths and costs of each option against the baseline.
+
+    Parameters
+    ----------
+    proposal
+        The proposal (see :func:`appraisal.load_proposal` and :func:`appraisal.make_proposal`).
+    library
+        The evidence library (default: the shipped one).
+    draws
+        Monte Carlo draws of every link and unit cost with an interval (0: central values only).
+        See :mod:`appraisal.analysis.monte_carlo` for the distributions.
+    seed
+        Seed of the random draws (the command line uses the same default); the same seed gives identical results.
+    progress
+        Show a progress bar for runs over a second (default: only in a terminal, never under CI).
+
+    Returns
+    -------
+    Result
+        Tables of cases, deaths, life-years and costs, with one-way sensitivity, confidence
+        and value judgements, and percentiles when ``draws`` > 0.
+    """
+    library = library or load_library()
+    model = build_model(proposal, library)
+    annual = run_model(model, model.central_link_values)
+    check_finite(model, annual[0])
+    units = cost_units(model, annual)
+    central = account(model, annual, units, model.central_cost_values)
+    return Result(
+        proposal=proposal,
+        library=library,
+        model=model,
+        central=central,
+        units=units[0],
+        sensitivity_table=one_way_sensitivity(model),
+        confidence_table=evidence_shares(model, library, units[0]),
+        judgement_table=value_judgements(proposal, library, model),
+        uncertainty=monte_carlo(model, draws, seed, progress) if draws else None,
+    )

@@ -1,0 +1,1 @@
+"""The engine: fixed arrays of an appraisal (model), one run (run), and its accounts (accounts)."""

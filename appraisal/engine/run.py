@@ -1,0 +1,147 @@
+"""One run of the comparative risk assessment: log risk ratios, overlaps counted once, change in cases.
+
+Every function takes the fixed arrays of a :class:`~appraisal.engine.model.Model`
+and a leading ``draw`` axis of link values (one row of central values for the
+central run), and returns arrays ``[draw, site, option, ...]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from appraisal import risk
+from appraisal.engine.model import Model
+from appraisal.errors import InField, Problem, ProposalError
+
+
+def log_ratios(model: Model, link_values: np.ndarray) -> np.ndarray:
+    """``[draw, site, option, pathway]`` log risk ratio of each pathway.
+
+    Parameters
+    ----------
+    model
+        The appraisal's fixed arrays (see :func:`appraisal.engine.model.build_model`).
+    link_values
+        ``[draw, link]`` value of each link in ``model.links`` (ratio, or slope for a
+        mediator link); one row of central values gives the central run.
+    """
+    t = model.pathways
+    links = model.links
+    first = link_values[:, model.first_idx][:, None, None, :]  # [draw, 1, 1, pathway]
+    ratio = link_values[:, model.last_idx][:, None, None, :]
+    x0 = model.x0[None, :, None, :]  # [1, site, 1, pathway]
+    x1 = model.x1[None]  # [1, site, option, pathway]
+    mediated = (t["mediator"] != "").to_numpy()
+    share_mediated = ~np.isnan(model.mediator_share)
+    # A pathway through a share mediator: the link into it moves the share's odds,
+    # and the link out of it sees the share move from its England baseline.
+    if share_mediated.any():
+        into_share = _form_log_ratio(links, model.first_idx, first, x0, x1, model.curve, x1 - x0)
+        m0 = np.nan_to_num(model.mediator_share, nan=0.5)
+        x0, x1 = np.where(share_mediated, m0, x0), np.where(share_mediated, risk.shifted_share(m0, into_share), x1)
+    # Change in the exposure seen by the outcome link: a slope mediator's change where mediated.
+    first_inc = links["increment"].to_numpy(float)[model.first_idx]
+    dx = x1 - x0
+    slope_mediated = mediated & ~share_mediated
+    exposure_change = np.where(slope_mediated, risk.linear(first, first_inc, dx), dx)
+    return _form_log_ratio(links, model.last_idx, ratio, x0, x1, model.curve, exposure_change)
+
+
+def _form_log_ratio(
+    links: pd.DataFrame, idx: np.ndarray, ratio: np.ndarray, x0: np.ndarray, x1: np.ndarray, curve: np.ndarray, dx: np.ndarray
+) -> np.ndarray:
+    """Log ratio of the links ``idx`` (one per pathway), each by its own form, from exposure ``x0`` to ``x1``.
+
+    ``dx`` is the change a log-linear link sees (``x1 - x0``, or a slope mediator's change).
+    Each form sees only its own pathways' inputs; the others get inputs that give 0.
+    """
+    form = links["form"].to_numpy()[idx]
+    inc = links["increment"].to_numpy(float)[idx]
+    threshold = np.nan_to_num(links["threshold"].to_numpy(float)[idx])
+    shares = form == "proportion_exposed"
+    powers = form == "power"
+    curves = form == "polynomial"
+    p0, p1 = risk.curve_value(curve, threshold, x0), risk.curve_value(curve, threshold, x1)
+    shape = np.broadcast_shapes(ratio.shape, x0.shape, x1.shape, dx.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        curve_ratio = np.log(np.where(curves, p1, 1.0) / np.where(curves, p0, 1.0))
+        return np.select(
+            [form == "log_linear", form == "threshold_log_linear", shares, powers, curves],
+            [
+                np.broadcast_to(risk.log_linear(ratio, inc, dx), shape),
+                np.broadcast_to(risk.threshold_log_linear(ratio, inc, threshold, x0, x1), shape),
+                np.broadcast_to(risk.proportion_exposed(ratio, np.where(shares, x0, 0.0), np.where(shares, x1, 0.0)), shape),
+                np.broadcast_to(risk.power(ratio, np.where(powers, x0, 1.0), np.where(powers, x1, 1.0)), shape),
+                np.broadcast_to(curve_ratio, shape),
+            ],
+        )
+
+
+def count_overlaps_once(log_ratio: np.ndarray, pathways: pd.DataFrame) -> np.ndarray:
+    """Keep one pathway per overlap group and outcome: the largest absolute effect.
+
+    Links in one overlap group estimate the same effect (e.g. PM2.5 and NO2 on
+    mortality); adding them would count it twice. For each draw, site, option and
+    age band only the pathway with the largest absolute log ratio in the group counts.
+
+    Parameters
+    ----------
+    log_ratio
+        ``[..., pathway, band]`` log risk ratios (leading axes: draw, site, option).
+    pathways
+        The model's pathway table (its ``overlap_group`` and ``outcome`` columns).
+    """
+    out = log_ratio.copy()
+    grouped = pathways[pathways["overlap_group"] != ""].groupby(["overlap_group", "outcome"]).groups
+    for members in grouped.values():
+        idx = np.asarray(list(members))
+        block = out[..., idx, :]
+        keep = np.abs(block).argmax(axis=-2)
+        mask = np.arange(len(idx))[:, None] == keep[..., None, :]
+        out[..., idx, :] = np.where(mask, block, 0.0)
+    return out
+
+
+def run_model(model: Model, link_values: np.ndarray) -> np.ndarray:
+    """``[draw, site, option, pathway, band]`` annual change in cases at full occupancy and full effect.
+
+    The change in cases of an outcome is ``base x (exp(S) - 1)`` with ``S`` the sum
+    of its pathways' log ratios (effects multiply); each pathway's share is
+    ``base x ln RR_path x (exp(S) - 1) / S`` (:func:`appraisal.risk.change_factor`).
+    """
+    lr = log_ratios(model, link_values)[..., None] * model.age_weight  # [draw, site, option, pathway, band]
+    lr = count_overlaps_once(lr, model.pathways)
+    total = np.einsum("dsopb,pk->dsokb", lr, model.onehot)
+    out_idx = model.onehot.argmax(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        factor = risk.change_factor(total)
+        return model.base_cases[None, :, None] * lr * factor[..., out_idx, :]
+
+
+def cost_units(model: Model, annual: np.ndarray) -> np.ndarray:
+    """``[draw, site, option, pathway, row]`` annual change in costed units (cases, deaths or discounted life-years)."""
+    return np.einsum("dsopb,rb,pr->dsopr", annual, model.costs.band_weight, model.match)
+
+
+def check_finite(model: Model, annual: np.ndarray) -> None:
+    """Refuse a central run that overflowed: a change far outside the evidence gives no finite number.
+
+    Parameters
+    ----------
+    annual
+        ``[site, option, pathway, band]`` change in cases of the central run.
+    """
+    bad = ~np.isfinite(annual).all(axis=-1)  # [site, option, pathway]
+    if not bad.any():
+        return
+    t = model.pathways
+    problems = [
+        Problem(
+            "result.not_finite",
+            InField(f"options.{model.options[o]}.{t['characteristic'].iloc[p]}"),
+            allowed=f"check the value and its unit against the evidence on {t['outcome'].iloc[p]}",
+        )
+        for _, o, p in zip(*np.nonzero(bad))
+    ]
+    raise ProposalError("The proposal", problems)

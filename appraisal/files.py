@@ -1,0 +1,40 @@
+"""Files in and out: which reader a proposal file needs, and which writer an output path asks for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from appraisal.errors import InFile, Problem, ProposalError
+from appraisal.evidence.library import Library
+from appraisal.proposal import Proposal
+from appraisal.readers.proposal_yaml import read_yaml
+from appraisal.readers.template import read_template
+from appraisal.result import Result
+from appraisal.writers.tables import write_csv, write_json
+from appraisal.writers.workbook import write_report
+
+
+def load_proposal(path: str | Path, library: Library | None = None) -> Proposal:
+    """Read a proposal from a filled Excel template (.xlsx) or a YAML file, and check it against the library.
+
+    Raises
+    ------
+    ProposalError
+        If the file cannot be read or the proposal has problems (all of them listed,
+        each naming its sheet and cell, or its field).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xls"):
+        return read_template(path, library)
+    if suffix in (".yaml", ".yml"):
+        return read_yaml(path, library)
+    raise ProposalError(f"Proposal {path}", [Problem("file.kind", InFile(str(path)), suffix or path.name, "a proposal is a filled Excel template (.xlsx) or a .yaml file")])
+
+
+def write_outputs(result: Result, out: str | Path) -> list[Path]:
+    """Write the report workbook (``out`` ending in .xlsx) or the tables as CSV and ``result.json`` (``out`` a folder)."""
+    out = Path(out)
+    if out.suffix.lower() == ".xlsx":
+        return [write_report(result, out)]
+    return [*write_csv(result, out), write_json(result, out / "result.json")]

@@ -1,0 +1,1 @@
+"""Readers of proposals: the filled Excel template and YAML."""

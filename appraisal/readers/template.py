@@ -1,0 +1,329 @@
+"""Read a filled Excel template into a checked :class:`~appraisal.proposal.Proposal`.
+
+The reader turns cells into plain data and checks only what is about the
+workbook itself (a cell that is not a number, the layout, option names, the
+library stamp). Every rule about the values (ranges, required fields, age
+bands, occupancy) is the proposal's own check; each problem it finds names a
+field path, which :func:`appraisal.layout.cell_of` turns into the sheet and
+cell through the one layout mapping. Every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from appraisal.errors import NOTHING, InCell, InFile, Place, Problem, ProposalError
+from appraisal.evidence.library import Library, load_library
+from appraisal.layout import (
+    AGE_BANDS,
+    CELLS,
+    ENVIRONMENT,
+    GRID,
+    OCCUPANCY,
+    SETTINGS,
+    SHEETS,
+    SITE,
+    STAMP_CELL,
+    Placement,
+    allowed_in,
+    cell_of,
+    is_blank,
+    library_stamp,
+    price_cell,
+    stamp_text,
+)
+from appraisal.proposal import Proposal, allowed_text, make_proposal
+
+#: What a cell of each kind accepts, as a problem code.
+_KIND_CODES = {"number": "proposal.not_number", "whole": "proposal.not_whole"}
+
+
+class _Unreadable:
+    """A cell whose value could not be used (already reported)."""
+
+
+UNREADABLE = _Unreadable()
+
+
+class _Cells:
+    """Reads cells of one workbook, collecting problems; never raises for a bad cell."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[Problem] = []
+        self.reported: set[tuple[str, str]] = set()
+        self._values: Any = None
+        self.wb = load_workbook(path, data_only=False)
+
+    def report(self, problem: Problem) -> None:
+        place = problem.place
+        if isinstance(place, InCell):
+            self.reported.add((place.sheet, place.cell))
+        self.problems.append(problem)
+
+    def raw(self, ws: Worksheet, ref: str, label: str) -> object:
+        """A cell's value; a formula's saved result; :data:`UNREADABLE` for a formula with none saved."""
+        cell = ws[ref]
+        if cell.data_type == "f":
+            if self._values is None:
+                self._values = load_workbook(self.path, data_only=True)
+            cached = self._values[ws.title][ref].value
+            if cached is None:
+                self.report(Problem("template.formula_unsaved", InCell(ws.title, ref, label), cell.value, "type the value, or open and save the workbook in Excel"))
+                return UNREADABLE
+            return cached
+        return cell.value
+
+    def read(self, ws: Worksheet, ref: str, kind: str, label: str, allowed: str) -> object:
+        """A cell as ``kind`` (text, number, whole, choice): the value, None if blank, or :data:`UNREADABLE`."""
+        v = self.raw(ws, ref, label)
+        if v is UNREADABLE or is_blank(v):
+            return None if v is not UNREADABLE else UNREADABLE
+        if kind in ("text", "choice"):
+            return f"{v:g}" if isinstance(v, float) else str(v).strip()
+        x = _number(v, kind)
+        if x is None:
+            found: object = f"a date or time ({v})" if isinstance(v, (dt.date, dt.datetime, dt.time)) else v
+            self.report(Problem(_KIND_CODES[kind], InCell(ws.title, ref, label), found, f"allowed: {allowed}"))
+            return UNREADABLE
+        return x
+
+
+def _number(v: object, kind: str) -> float | int | None:
+    """A cell's number, or None if it is not one (text, a date, a fraction where a whole number is needed)."""
+    if isinstance(v, bool) or isinstance(v, (dt.date, dt.datetime, dt.time)):
+        return None
+    if isinstance(v, str):
+        try:
+            x = float(v.strip())
+        except ValueError:
+            return None
+    elif isinstance(v, (int, float)):
+        x = float(v)
+    else:
+        return None
+    if not math.isfinite(x):
+        return None
+    if kind == "whole":
+        return int(x) if x == int(x) else None
+    return x
+
+
+def _open(path: Path, what: str) -> _Cells:
+    problem = None
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        problem = Problem("file.kind", InFile(str(path)), suffix, "an old-style .xls workbook: open it in Excel and save it as an .xlsx workbook")
+    elif suffix != ".xlsx":
+        problem = Problem("file.kind", InFile(str(path)), suffix, "a proposal workbook is an .xlsx file: fill the template made by `appraisal template` and save it as .xlsx")
+    elif not path.exists():
+        problem = Problem("file.missing", InFile(str(path)))
+    if problem:
+        raise ProposalError(what, [problem])
+    try:
+        return _Cells(path)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ProposalError(what, [Problem("file.unreadable", InFile(str(path)), str(exc), "an .xlsx workbook (it may be damaged, or another kind of file renamed)")]) from None
+
+
+def read_template(path: str | Path, library: Library | None = None) -> Proposal:
+    """Read a filled template into a checked :class:`Proposal`.
+
+    Raises
+    ------
+    ProposalError
+        With every problem found, each naming its sheet and cell.
+    """
+    library = library or load_library()
+    path = Path(path)
+    what = f"Proposal workbook {path}"
+    cells = _open(path, what)
+    missing = [s for s in SHEETS if s not in cells.wb.sheetnames]
+    if missing:
+        raise ProposalError(what, [
+            Problem("template.missing_sheet", InFile(str(path)), s, f"a proposal workbook has the sheets {', '.join(SHEETS)} (make one with `appraisal template`)")
+            for s in missing
+        ])
+    stamp = cells.wb[STAMP_CELL[0]][STAMP_CELL[1]].value
+    if stamp != stamp_text(library):
+        cells.report(Problem(
+            "template.other_library", InCell(*STAMP_CELL), stamp,
+            f"the installed library is {library_stamp(library)}: make a new template with `appraisal template NEW.xlsx` and copy your values across",
+        ))
+    placement = Placement()
+    data: dict[str, Any] = {
+        "site": _read_single(cells, "site."),
+        "population": _read_population(cells, library),
+        "occupancy": _read_occupancy(cells, placement),
+        "settings": _read_settings(cells, library),
+    }
+    data["baseline"], data["options"] = _read_environment(cells, library, placement)
+    try:
+        proposal = make_proposal(data, library, what)
+    except ProposalError as exc:
+        raise ProposalError(what, cells.problems + _located(exc.problems, cells, placement, library)) from None
+    if cells.problems:
+        raise ProposalError(what, cells.problems)
+    return proposal
+
+
+def _located(problems: list[Problem], cells: _Cells, placement: Placement, library: Library) -> list[Problem]:
+    """The proposal's problems at their cells; those at a cell already reported are left out."""
+    out, seen = [], set(cells.reported)
+    for q in problems:
+        path = str(q.place)
+        if q.code == "proposal.no_baseline":  # reported at the blank baseline cell, once per characteristic
+            path = "baseline." + path.rsplit(".", 1)[1]
+        place: Place = cell_of(path, placement, library)
+        key = (place.sheet, place.cell) if isinstance(place, InCell) else (path, q.code)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Problem(q.code, place, q.found, q.allowed))
+    return out
+
+
+def _read_single(cells: _Cells, prefix: str) -> dict[str, object]:
+    """The single cells whose field starts with ``prefix`` (blank cells left out)."""
+    out = {}
+    for field, spec in CELLS.items():
+        if field.startswith(prefix):
+            x = cells.read(cells.wb[spec.sheet], spec.ref, spec.kind, spec.label, allowed_in(spec))
+            if x is not None and x is not UNREADABLE:
+                out[field.split(".", 1)[1]] = x
+    return out
+
+
+def _read_population(cells: _Cells, library: Library) -> dict[str, object]:
+    ws = cells.wb[SITE]
+    out = _read_single(cells, "population.")
+    bands, unreadable = {}, False
+    for i, band in enumerate(library.band_labels):
+        x = cells.read(ws, AGE_BANDS.value_ref(i), "number", f"residents aged {band}", "a number, 0 or more")
+        unreadable |= x is UNREADABLE
+        if x is not None and x is not UNREADABLE:
+            bands[band] = x
+    if bands:
+        out["by_age_band"] = bands
+    if unreadable and not out:  # the bad band cells are reported; do not also call the residents missing
+        out["by_age_band"] = {b: 0.0 for b in library.band_labels}
+    return out
+
+
+def _read_occupancy(cells: _Cells, placement: Placement) -> dict[int, object]:
+    ws = cells.wb[SITE]
+    o = OCCUPANCY
+    out: dict[int, object] = {}
+    for row in o.row_range:
+        yref, sref = f"{o.year_col}{row}", f"{o.share_col}{row}"
+        year = cells.read(ws, yref, "whole", "occupancy year", "a calendar year (whole number)")
+        share = cells.read(ws, sref, "number", "share of full occupancy", "a share from 0 to 1")
+        if year is UNREADABLE or share is UNREADABLE or (year is None and share is None):
+            continue
+        if year is None:
+            cells.report(Problem("proposal.unpaired", InCell(SITE, yref, "occupancy year"), NOTHING, f"{SITE}!{sref} gives a share: give the year it applies to"))
+        elif share is None:
+            cells.report(Problem("proposal.unpaired", InCell(SITE, sref, "share of full occupancy"), NOTHING, f"{SITE}!{yref} gives the year {year}: give the share (0 to 1)"))
+        elif year in out:
+            cells.report(Problem("proposal.duplicate", InCell(SITE, yref, "occupancy year"), year, "give each year once"))
+        else:
+            out[int(year)] = share  # type: ignore[call-overload]
+            placement.occupancy_rows[int(year)] = row  # type: ignore[call-overload]
+    return out
+
+
+def _read_settings(cells: _Cells, library: Library) -> dict[str, object]:
+    ws = cells.wb[SETTINGS]
+    out = {}
+    for field, spec in CELLS.items():
+        if not field.startswith("settings."):
+            continue
+        if field == "settings.price_year":
+            spec = price_cell(library)
+        x = cells.read(ws, spec.ref, spec.kind, spec.label, allowed_in(spec))
+        if x is None:
+            hint = f" (the template's default is {spec.default})" if spec.default is not None else ""
+            cells.report(Problem("proposal.blank", InCell(SETTINGS, spec.ref, spec.label), NOTHING, f"allowed: {allowed_in(spec)}{hint}"))
+        elif x is not UNREADABLE:
+            out[field.split(".", 1)[1]] = x
+    return out
+
+
+def _read_option_names(cells: _Cells, ws: Worksheet, placement: Placement) -> dict[int, str]:
+    g = GRID
+    options: dict[int, str] = {}
+    seen: dict[str, str] = {}
+    for col in range(g.first_option_col, placement.last_column + 1):
+        ref = f"{g.letter(col)}{g.header_row}"
+        name = cells.read(ws, ref, "text", "option name", "text")
+        if name is None or name is UNREADABLE:
+            continue
+        text = str(name)
+        key = text.casefold()
+        if key == "baseline":
+            cells.report(Problem("proposal.option_name", InCell(ENVIRONMENT, ref, "option name"), text, "'baseline' names the column to the left: give the option another name"))
+        elif key in seen:
+            cells.report(Problem("proposal.duplicate", InCell(ENVIRONMENT, ref, "option name"), text, f"also in {seen[key]}: give each option its own name"))
+        else:
+            seen[key] = ref
+            options[col] = text
+            placement.option_columns[text] = col
+    return options
+
+
+def _read_environment(cells: _Cells, library: Library, placement: Placement) -> tuple[dict[str, object], dict[str, dict[str, object]]]:
+    ws = cells.wb[ENVIRONMENT]
+    g = GRID
+    chars = library.characteristics.set_index("characteristic_id")
+    placement.last_column = max(ws.max_column, g.first_option_col)
+    options = _read_option_names(cells, ws, placement)
+    baseline: dict[str, object] = {}
+    values: dict[str, dict[str, object]] = {name: {} for name in options.values()}
+    unnamed: set[int] = set()
+    for row in range(g.first_row, ws.max_row + 1):
+        cid = ws.cell(row=row, column=g.id_col).value
+        cid = cid.strip() if isinstance(cid, str) else cid
+        filled = [col for col in range(g.baseline_col, placement.last_column + 1) if not is_blank(ws.cell(row=row, column=col).value)]
+        if is_blank(cid):
+            if filled:
+                refs = ", ".join(f"{g.letter(c)}{row}" for c in filled)
+                cells.report(Problem("template.value_outside_grid", InCell(ENVIRONMENT, refs), NOTHING, f"row {row} is not a characteristic's row (its column {g.letter(g.id_col)} is blank): type values only in characteristic rows"))
+            continue
+        id_ref = f"{g.letter(g.id_col)}{row}"
+        if cid not in chars.index:
+            cells.report(Problem("template.unknown_row", InCell(ENVIRONMENT, id_ref), cid, "this template does not match the evidence library: make a new one with `appraisal template`"))
+            continue
+        if cid in placement.characteristic_rows:
+            cells.report(Problem("proposal.duplicate", InCell(ENVIRONMENT, id_ref), cid, f"also in row {placement.characteristic_rows[cid]}: keep one row"))
+            continue
+        placement.characteristic_rows[cid] = row
+        c = chars.loc[cid]
+        allowed = allowed_text(c["valid_min"], c["valid_max"], c["unit"])
+        base = cells.read(ws, f"{g.letter(g.baseline_col)}{row}", "number", f"{c['name']}, baseline", allowed)
+        if base is UNREADABLE:
+            continue  # reported; its options cannot be compared with it
+        if base is not None:
+            baseline[cid] = base
+        for col in range(g.first_option_col, placement.last_column + 1):
+            if col not in options:
+                if col in filled:
+                    unnamed.add(col)
+                continue
+            x = cells.read(ws, f"{g.letter(col)}{row}", "number", f"{c['name']}, option {options[col]!r}", allowed)
+            if x is not None and x is not UNREADABLE:
+                values[options[col]][cid] = x
+    for col in sorted(unnamed):
+        ref = f"{g.letter(col)}{g.header_row}"
+        if (ENVIRONMENT, ref) not in cells.reported:
+            cells.report(Problem("template.value_outside_grid", InCell(ENVIRONMENT, ref, "option name"), NOTHING, f"column {g.letter(col)} has values but no option name: type the option's name in {ref}, or clear the column"))
+    missing = [cid for cid in chars.index if cid not in placement.characteristic_rows]
+    if missing:
+        cells.report(Problem("template.missing_rows", InCell(ENVIRONMENT, f"{g.letter(g.id_col)}:{g.letter(g.id_col)}", "characteristic ids"), ", ".join(missing), "this template does not match the evidence library: make a new one with `appraisal template`"))
+    return baseline, values

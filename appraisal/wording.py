@@ -1,0 +1,88 @@
+"""Every sentence and label a user reads about a result, in one place: the terminal and the workbook use these."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from appraisal.analysis.confidence import PRIMARY
+from appraisal.proposal import DeathValuation, Discounting, Settings
+
+#: The evidence library's groups of characteristics, as a planner names them.
+GROUP_NAMES = {
+    "housing_indoor": "Housing and indoor environment",
+    "natural_environment": "Natural environment",
+    "transport": "Transport",
+    "community_infrastructure": "Community infrastructure",
+    "socio_economic": "Socio-economic",
+    "climate": "Climate",
+}
+
+#: How present values are discounted, in a sentence's words, by setting.
+DISCOUNTING_WORDS = {
+    Discounting.GREEN_BOOK: "discounted with the HM Treasury Green Book schedules (standard rates for financial costs, "
+    "health rates for quality of life and life-years)",
+    Discounting.STANDARD: "discounted with the standard Green Book schedule for all costs",
+    Discounting.NONE: "not discounted",
+}
+
+#: How deaths are valued, in words, by setting.
+DEATH_VALUATION_WORDS = {
+    DeathValuation.LIFE_YEARS: "discounted life-years lost (QALY value)",
+    DeathValuation.VPF: "the value of a prevented fatality",
+}
+
+#: The row that gives the benefit under a table of changes in cost.
+BENEFIT_LABEL = "Benefit (= minus the total change in cost)"
+TOTAL_LABEL = "Total"
+SIGN_SENTENCE = "Change in cost against the baseline: a negative number is a saving to that bearer."
+
+
+def price_year_label(year: int) -> str:
+    """A financial year as an economist writes it: ``2024 -> "2024-25"``."""
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
+def money_note(settings: Settings) -> str:
+    """The line under every money table: price base, discounting and base year."""
+    return f"£ in {price_year_label(settings.price_year)} prices; present values to {settings.start_year}, {DISCOUNTING_WORDS[settings.discounting]}."
+
+
+def gbp(x: float) -> str:
+    """Whole pounds with a sign: ``-1234.5 -> "-£1,235"``."""
+    sign = "-" if x < 0 else ""
+    return f"{sign}£{abs(x):,.0f}"
+
+
+def judgement_label(scenario: str, settings: Settings) -> str:
+    """A value-judgement scenario id (see :data:`appraisal.composing.JUDGEMENTS`) in words."""
+    if scenario == "other_death_valuation":
+        other = "the value of a prevented fatality" if settings.mortality_valuation is DeathValuation.LIFE_YEARS else "life-years lost"
+        return f"deaths valued by {other}"
+    return {
+        "as_set": "as set",
+        "health_at_standard_rate": "health effects at the standard discount rate",
+        "no_discounting": "no discounting",
+    }[scenario]
+
+
+def judgement_table(judgements: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The value-judgement table with each scenario in words."""
+    out = judgements.copy()
+    out["scenario"] = [judgement_label(s, settings) for s in out["scenario"]]
+    return out
+
+
+def confidence_lines(confidence: pd.DataFrame, options: list[str]) -> list[str]:
+    """The confidence statement: share of each option's present value by verification and evidence grade."""
+    lines = []
+    for option in options:
+        rows = confidence[confidence["option"] == option]
+        v = rows[rows["basis"] == "verified_in"].set_index("category")["share"]
+        g = rows[rows["basis"] == "evidence_grade"].set_index("category")["share"]
+        primary = float(v.get(PRIMARY, 0.0))
+        graded = ", ".join(f"{share:.0%} {cat}" for cat, share in g.sort_values(ascending=False).items())
+        lines.append(
+            f"{option}: {primary:.0%} of the present value (in absolute terms) rests on links and unit costs all read in "
+            f"their primary source, {1 - primary:.0%} on at least one read only as quoted by another source. By evidence grade: {graded}."
+        )
+    return lines
