@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from enum import Enum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from appraisal.errors import InField, Problem, ProposalError
 from appraisal.evidence.library import Library, load_library
@@ -20,6 +21,12 @@ from appraisal.evidence.library import Library, load_library
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+#: A number of residents: finite, 0 or more.
+Residents = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+#: A share of full occupancy: from 0 to 1.
+OccupancyShare = Annotated[float, Field(ge=0, le=1)]
 
 
 class Site(_Model):
@@ -35,19 +42,8 @@ class Population(_Model):
     A total is spread over England's age structure (``pathways/population.csv``).
     """
 
-    total: float | None = Field(None, ge=0, description="All residents at full occupancy.")
-    by_age_band: dict[str, float] | None = Field(
-        None, description='Residents by age band, e.g. {"0-4": 120, ..., "90+": 10}.'
-    )
-
-    @field_validator("by_age_band")
-    @classmethod
-    def _non_negative(cls, v: dict[str, float] | None) -> dict[str, float] | None:
-        if v is not None:
-            bad = {k: x for k, x in v.items() if not (x >= 0 and math.isfinite(x))}
-            if bad:
-                raise ValueError(f"residents must be 0 or more; found {bad}")
-        return v
+    total: Residents | None = Field(None, description="All residents at full occupancy.")
+    by_age_band: dict[str, Residents] | None = Field(None, description='Residents by age band, e.g. {"0-4": 120, ..., "90+": 10}.')
 
 
 class Discounting(str, Enum):
@@ -101,20 +97,10 @@ class Proposal(_Model):
 
     site: Site
     population: Population
-    occupancy: dict[int, float] = Field(description="Share of full occupancy (0-1) by year.")
+    occupancy: dict[int, OccupancyShare] = Field(min_length=1, description="Share of full occupancy (0-1) by year.")
     baseline: dict[str, float]
     options: dict[str, dict[str, float]] = Field(min_length=1)
     settings: Settings
-
-    @field_validator("occupancy")
-    @classmethod
-    def _shares(cls, v: dict[int, float]) -> dict[int, float]:
-        bad = {y: s for y, s in v.items() if not (0 <= s <= 1)}
-        if bad:
-            raise ValueError(f"occupancy shares must be between 0 and 1; found {bad}")
-        if not v:
-            raise ValueError("give at least one year of occupancy")
-        return v
 
 
 def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:

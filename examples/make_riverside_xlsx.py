@@ -10,7 +10,7 @@ A test checks that the workbook and the YAML describe the same proposal, so the 
 from pathlib import Path
 
 from appraisal import load_library, load_proposal
-from appraisal.workbook.template import write_template
+from appraisal import write_template
 
 HERE = Path(__file__).resolve().parent
 

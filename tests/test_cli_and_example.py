@@ -27,15 +27,15 @@ def test_a_broken_proposal_gets_one_message_per_problem_and_no_traceback(tmp_pat
     run = subprocess.run([sys.executable, "-m", "appraisal.cli", "run", str(bad), "--out", str(tmp_path / "o")], capture_output=True, text=True)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
-    assert "options.ambitious.damp_mould: must be a number; found 'lots'" in run.stderr
-    assert "baseline.pm25: -3 is outside the valid range" in run.stderr
+    assert "options.ambitious.damp_mould: not a number; found 'lots'" in run.stderr
+    assert "baseline.pm25: outside the characteristic's valid range; found -3" in run.stderr
     # Range problems alone.
     good_shape = tmp_path / "range.yaml"
     good_shape.write_text(EXAMPLE.read_text().replace("pm25: 9.5", "pm25: -3").replace("damp_mould: 0.01", "damp_mould: 1.5"))
     run = subprocess.run([sys.executable, "-m", "appraisal.cli", "run", str(good_shape), "--out", str(tmp_path / "o")], capture_output=True, text=True)
     assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert "baseline.pm25: -3 is outside the valid range" in run.stderr
-    assert "options.ambitious.damp_mould: 1.5 is outside the valid range" in run.stderr
+    assert "baseline.pm25: outside the characteristic's valid range; found -3" in run.stderr
+    assert "options.ambitious.damp_mould: outside the characteristic's valid range; found 1.5" in run.stderr
 
 
 def test_library_check_and_show(capsys):
@@ -53,7 +53,7 @@ def test_library_show_costs_and_coverage(library, capsys):
     assert "2014-15 prices" in out and "Local-authority social care" in out
     assert "mortality: not applicable" in out and "Patel A" in out
     assert main(["library", "show", "--costs", "no_such_outcome"]) == 2
-    assert "--costs: unknown outcome 'no_such_outcome'" in capsys.readouterr().err
+    assert "--costs: unknown outcome; found 'no_such_outcome'" in capsys.readouterr().err
     assert main(["library", "show", "--coverage"]) == 0
     out = capsys.readouterr().out
     assert f"{len(library.characteristics)} characteristics" in out and f"{len(library.links)} links" in out
@@ -79,14 +79,14 @@ def test_example_lands_costs_on_at_least_five_bearers(result):
 
 def test_every_number_in_the_cost_landing_traces_to_sourced_library_rows(result, library):
     evidence = result.evidence()
-    assert set(result.cost_rows.table["cost_id"]) <= set(evidence["id"])
-    links_used = set(result.pathways["first_link"]) | set(result.pathways["outcome_link"])
+    assert set(result.model.costs.table["cost_id"]) <= set(evidence["id"])
+    links_used = set(result.model.pathways["first_link"]) | set(result.model.pathways["outcome_link"])
     assert links_used <= set(evidence["id"])
     assert evidence["citation"].str.len().gt(20).all()
     assert evidence["locator"].str.strip().ne("").all()
     # Each cost row's price year and its baseline (a rate, or the curve of a polynomial link) are library rows too.
     curves = set(library.links.loc[library.links["link_id"].isin(library.curves["link_id"]), "to_id"])
-    for _, row in result.cost_rows.table.iterrows():
+    for _, row in result.model.costs.table.iterrows():
         assert row["price_year"] in set(library.price_index["year"])
         assert (library.baseline_rates["outcome_id"] == row["outcome_id"]).any() or row["outcome_id"] in curves
 

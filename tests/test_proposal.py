@@ -1,4 +1,4 @@
-"""Proposals: every problem at once, each naming the field, the value and what is allowed."""
+"""Proposals: every problem at once, each a code, the field it is in, the value found and what is allowed."""
 
 import pytest
 
@@ -7,7 +7,13 @@ from conftest import EXAMPLE
 
 
 def example_data(library):
-    return load_proposal(EXAMPLE, library).model_dump()
+    return load_proposal(EXAMPLE, library).model_dump(mode="json")
+
+
+def problems(data, library) -> dict[str, object]:
+    with pytest.raises(ProposalError) as info:
+        make_proposal(data, library)
+    return {str(p.place): p for p in info.value.problems}
 
 
 def test_example_loads(library):
@@ -22,54 +28,74 @@ def test_all_problems_are_reported_together(library):
     data["options"]["ambitious"]["damp_mould"] = 1.4       # outside 0-1
     del data["baseline"]["cycling_minutes"]                 # option given, baseline missing
     data["population"] = {"total": -10}                      # negative population
-    with pytest.raises(ProposalError) as info:
-        make_proposal(data, library)
-    places = {p.place: p.message for p in info.value.problems}
+    found = problems(data, library)
     # Problems of shape (a negative population) and against the library come together.
-    assert places["population.total"] == "must be at least 0; found -10"
-    assert "unknown characteristic 'pm_25'" in places["options.strategic.pm_25"]
-    assert "'lonely_or_isolated_share' is a mediator, not set by the proposal: the engine works it out from fear_of_crime_share, greenspace_high_share" in places["options.strategic.lonely_or_isolated_share"]
-    assert "1.4 is outside the valid range" in places["options.ambitious.damp_mould"]
-    assert "valid range of Dwellings with damp or mould: a share from 0 to 1" in places["options.ambitious.damp_mould"]
-    assert "missing baseline value" in places["options.strategic.cycling_minutes"]
-    assert len(info.value.problems) >= 5
+    assert found["population.total"].code == "proposal.below_minimum" and found["population.total"].found == -10
+    assert found["options.strategic.pm_25"].code == "proposal.unknown_characteristic"
+    mediator = found["options.strategic.lonely_or_isolated_share"]
+    assert mediator.code == "proposal.mediator_set" and "fear_of_crime_share, greenspace_high_share" in mediator.allowed
+    damp = found["options.ambitious.damp_mould"]
+    assert damp.code == "proposal.out_of_range" and damp.found == 1.4 and "a share from 0 to 1" in damp.allowed
+    assert found["options.strategic.cycling_minutes"].code == "proposal.no_baseline"
+    assert found["options.ambitious.cycling_minutes"].code == "proposal.no_baseline"
+    assert len(found) == 6
+    # The message is made from the fields.
+    assert str(damp) == "options.ambitious.damp_mould: outside the characteristic's valid range; found 1.4; allowed: a share from 0 to 1 (Dwellings with damp or mould)"
 
 
 def test_text_in_a_number_field_is_named_with_its_value(library):
     data = example_data(library)
     data["options"]["minimum"]["walking_minutes"] = "lots"
     data["settings"]["period_years"] = 0
-    with pytest.raises(ProposalError) as info:
-        make_proposal(data, library)
-    places = {p.place: p.message for p in info.value.problems}
-    assert places["options.minimum.walking_minutes"] == "must be a number; found 'lots'"
-    assert places["settings.period_years"] == "must be at least 1; found 0"
+    found = problems(data, library)
+    assert found["options.minimum.walking_minutes"].code == "proposal.not_number"
+    assert found["options.minimum.walking_minutes"].found_text == "'lots'"
+    assert found["settings.period_years"].code == "proposal.below_minimum" and found["settings.period_years"].found == 0
 
 
-def test_age_bands_and_settings_are_checked(library):
+def test_age_bands_occupancy_and_settings_are_checked(library):
     data = example_data(library)
-    data["population"] = {"by_age_band": {"0-4": 100, "5-11": 50}}
+    data["population"] = {"by_age_band": {"0-4": 100, "5-11": 50, "10-14": -1}}
     data["settings"]["price_year"] = 1900
+    data["settings"]["discounting"] = "sometimes"
     data["occupancy"] = {2200: 1.0}
-    with pytest.raises(ProposalError) as info:
-        make_proposal(data, library)
-    report = str(info.value)
-    assert "population.by_age_band.5-11: unknown age band" in report
-    assert "missing age band(s)" in report
-    assert "settings.price_year: 1900 is not in the price index" in report
-    assert "occupancy: year(s) 2200 fall outside the appraisal period" in report
+    found = problems(data, library)
+    assert found["population.by_age_band.10-14"].code == "proposal.below_minimum"
+    data["population"] = {"by_age_band": {"0-4": 100, "5-11": 50}}
+    data["settings"]["discounting"] = "green_book"
+    found = problems(data, library)
+    assert found["population.by_age_band.5-11"].code == "proposal.unknown_age_band"
+    assert found["population.by_age_band"].code == "proposal.missing_age_band"
+    assert found["settings.price_year"].code == "proposal.price_year"
+    assert found["occupancy"].code == "proposal.occupancy_outside_period" and found["occupancy"].found == "2200"
+
+
+def test_a_setting_is_an_enum_and_a_wrong_choice_is_named(library):
+    data = example_data(library)
+    assert make_proposal(data, library).settings.discounting.value == "green_book"
+    data["settings"]["discounting"] = "sometimes"
+    assert problems(data, library)["settings.discounting"].code == "proposal.not_choice"
+
+
+def test_a_long_value_found_is_shortened(library):
+    data = example_data(library)
+    data["options"]["minimum"]["walking_minutes"] = "x" * 5000
+    shown = problems(data, library)["options.minimum.walking_minutes"].found_text
+    assert 150 < len(shown) <= 200 and shown.endswith("…")
 
 
 def test_unreadable_files_get_a_plain_message(tmp_path, library):
     bad = tmp_path / "bad.yaml"
     bad.write_text("site: [unclosed\n")
-    with pytest.raises(ProposalError, match="is not valid YAML"):
-        load_proposal(bad, library)
-    with pytest.raises(ProposalError, match="file not found"):
-        load_proposal(tmp_path / "missing.yaml", library)
-    with pytest.raises(ProposalError, match=r"must be a filled Excel template \(.xlsx\) or a .yaml file"):
-        load_proposal(tmp_path / "proposal.csv", library)
+    cases = [
+        (bad, "file.not_yaml"),
+        (tmp_path / "missing.yaml", "file.missing"),
+        (tmp_path / "proposal.csv", "file.kind"),
+    ]
     text = tmp_path / "text.yaml"
     text.write_text("just a sentence\n")
-    with pytest.raises(ProposalError, match="must be a mapping"):
-        load_proposal(text, library)
+    cases.append((text, "proposal.not_mapping"))
+    for path, code in cases:
+        with pytest.raises(ProposalError) as info:
+            load_proposal(path, library)
+        assert info.value.codes == [code], path

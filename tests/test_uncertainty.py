@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from appraisal import appraise, load_library, load_proposal
-from appraisal import uncertainty as unc
+from appraisal import appraise, load_library, load_proposal, make_proposal, write_report
+from appraisal.analysis import monte_carlo as unc
 from conftest import EXAMPLE, library_copy, read_rows, tiny_library, tiny_proposal, write_rows  # noqa: F401
 
 ALL_AGES = {"age_from": "0", "age_to": "120"}
@@ -62,7 +62,7 @@ def test_median_of_one_log_linear_link_is_its_central_value_within_sampling_erro
     central = appraise(proposal, lib)
     n = 4000
     result = appraise(proposal, lib, draws=n, seed=1)
-    draws = result.uncertainty.pv[:, 0, result.cost_rows.bearers.index("nhs")]
+    draws = result.uncertainty.pv[:, 0, result.model.costs.bearers.index("nhs")]
     target = central.summary().set_index("bearer").loc["nhs", "present_value_gbp"]
     # The PV is monotone in the RR, so its median is the PV at the median RR (= central).
     se_median = 1.2533 * draws.std() / math.sqrt(n)
@@ -95,15 +95,31 @@ def test_one_way_sensitivity_matches_a_run_with_the_link_at_its_low_value(tmp_pa
     assert sens.loc["x_o", "swing"] == pytest.approx(abs(sens.loc["x_o", "pv_at_high"] - sens.loc["x_o", "pv_at_low"]))
 
 
-def test_value_judgements_switch_mortality_valuation_and_discounting(library):
-    result = appraise(load_proposal(EXAMPLE, library), library)
-    vj = result.value_judgements().set_index("scenario")
-    total = result.summary().set_index(["option", "bearer"])["present_value_gbp"]
-    for option in result.options:
-        assert vj.loc["as set", option] == pytest.approx(total[(option, "total")])
-    # Health effects discounted at the higher standard rate are worth less than at the health rate.
-    assert (vj.loc["health effects at the standard discount rate"].abs() < vj.loc["as set"].abs()).all()
-    assert (vj.loc["no discounting"].abs() > vj.loc["as set"].abs()).all()
+def test_value_judgements_equal_separate_appraisals_under_those_settings(library):
+    proposal = load_proposal(EXAMPLE, library)
+    vj = appraise(proposal, library).value_judgements().set_index("scenario")
+
+    def total_with(**change):
+        data = proposal.model_dump(mode="json")
+        data["settings"].update(change)
+        s = appraise(make_proposal(data, library), library).summary()
+        return s[s["bearer"] == "total"].set_index("option")["present_value_gbp"]
+
+    for scenario, change in (
+        ("as_set", {}),
+        ("other_death_valuation", {"mortality_valuation": "vpf"}),
+        ("health_at_standard_rate", {"discounting": "standard"}),
+        ("no_discounting", {"discounting": "none"}),
+    ):
+        expected = total_with(**change)
+        for option in proposal.options:
+            assert vj.loc[scenario, option] == pytest.approx(expected[option], rel=1e-12), (scenario, option)
+    # With no discounting the present value is the plain sum of the yearly changes (life-years lost undiscounted too).
+    data = proposal.model_dump(mode="json")
+    data["settings"]["discounting"] = "none"
+    undiscounted = appraise(make_proposal(data, library), library).cost_landing().groupby("option")["change_gbp"].sum()
+    for option in proposal.options:
+        assert vj.loc["no_discounting", option] == pytest.approx(undiscounted[option], rel=1e-9)
 
 
 def test_confidence_shares_sum_to_one_per_option_and_basis(library):
@@ -112,9 +128,15 @@ def test_confidence_shares_sum_to_one_per_option_and_basis(library):
     np.testing.assert_allclose(sums.to_numpy(), 1.0)
 
 
-def test_no_progress_bar_when_output_is_not_a_terminal(library, capsys):
-    appraise(load_proposal(EXAMPLE, library), library, draws=100, seed=1)
-    assert capsys.readouterr().err == ""
+def test_progress_bar_shows_only_in_a_terminal_and_never_under_ci(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(unc.sys.stderr, "isatty", lambda: False, raising=False)
+    assert unc.progress_bar(10, None).disable
+    monkeypatch.setattr(unc.sys.stderr, "isatty", lambda: True, raising=False)
+    assert not unc.progress_bar(10, None).disable
+    monkeypatch.setenv("CI", "true")
+    assert unc.progress_bar(10, None).disable
+    assert not unc.progress_bar(10, True).disable and unc.progress_bar(10, False).disable
 
 
 def test_lognormal_sigma_is_fitted_to_the_interval():
@@ -127,7 +149,7 @@ def test_report_workbook_has_percentiles_tornado_and_confidence(tmp_path, librar
     from openpyxl import load_workbook
 
     result = appraise(load_proposal(EXAMPLE, library), library, draws=200, seed=4)
-    wb = load_workbook(result.to_excel(tmp_path / "r.xlsx"))
+    wb = load_workbook(write_report(result, tmp_path / "r.xlsx"))
     summary = [c.value for row in wb["Summary"].iter_rows() for c in row if isinstance(c.value, str)]
     assert "5th percentile (£)" in summary and "95th percentile (£)" in summary
     assert "Probability the option lowers this cost" in summary
