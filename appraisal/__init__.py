@@ -10,19 +10,19 @@ The public API::
     write_report(result, "report.xlsx"); write_csv(result, "results/"); write_json(result, "results/result.json")
 """
 
-__version__ = "0.1.0"
-
-from appraisal.composing import appraise  # noqa: E402
-from appraisal.errors import AppraisalError, LibraryError, Problem, ProposalError  # noqa: E402
-from appraisal.evidence.library import Library, load_library  # noqa: E402
-from appraisal.files import load_proposal  # noqa: E402
-from appraisal.proposal import DeathValuation, Discounting, Proposal, Settings, make_proposal  # noqa: E402
-from appraisal.result import Result  # noqa: E402
-from appraisal.writers.tables import write_csv, write_json  # noqa: E402
-from appraisal.writers.template import write_template  # noqa: E402
-from appraisal.writers.workbook import write_report  # noqa: E402
+from appraisal._version import __version__
+from appraisal.composing import appraise
+from appraisal.errors import AppraisalError, LibraryError, Problem, ProposalError
+from appraisal.evidence.library import Library, load_library
+from appraisal.files import load_proposal
+from appraisal.proposal import DeathValuation, Discounting, Proposal, Settings, make_proposal
+from appraisal.result import Result
+from appraisal.writers.tables import write_csv, write_json
+from appraisal.writers.template import write_template
+from appraisal.writers.workbook import write_report
 
 __all__ = [
+    "__version__",
     "appraise",
     "load_library",
     "load_proposal",

@@ -57,7 +57,12 @@ def value_judgements(proposal: Proposal, library: Library, central: Model) -> pd
 
 
 def appraise(
-    proposal: Proposal, library: Library | None = None, draws: int = 0, seed: int = DEFAULT_SEED, progress: bool | None = None
+    proposal: Proposal,
+    library: Library | None = None,
+    draws: int = 0,
+    seed: int = DEFAULT_SEED,
+    progress: bool | None = None,
+    analyses: bool = True,
 ) -> Result:
     """Appraise a proposal: change in cases, deaths and costs of each option against the baseline.
 
@@ -74,6 +79,9 @@ def appraise(
         Seed of the random draws (the command line uses the same default); the same seed gives identical results.
     progress
         Show a progress bar for runs over a second (default: only in a terminal, never under CI).
+    analyses
+        Also run the one-way sensitivity and the value judgements (needed by the report workbook).
+        Both re-run the model many times; ``False`` keeps an appraisal of thousands of options quick.
 
     Returns
     -------
@@ -93,8 +101,8 @@ def appraise(
         model=model,
         central=central,
         units=units[0],
-        sensitivity_table=one_way_sensitivity(model),
+        sensitivity_table=one_way_sensitivity(model) if analyses else None,
         confidence_table=evidence_shares(model, library, units[0]),
-        judgement_table=value_judgements(proposal, library, model),
+        judgement_table=value_judgements(proposal, library, model) if analyses else None,
         uncertainty=monte_carlo(model, draws, seed, progress) if draws else None,
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-from appraisal import __version__
+from appraisal._version import __version__
 from appraisal.errors import InCell, InField, Place
 from appraisal.evidence.library import Library
 

@@ -50,9 +50,9 @@ class Result:
     model: Model
     central: Accounts
     units: np.ndarray
-    sensitivity_table: pd.DataFrame
+    sensitivity_table: pd.DataFrame | None
     confidence_table: pd.DataFrame
-    judgement_table: pd.DataFrame
+    judgement_table: pd.DataFrame | None
     uncertainty: Uncertainty | None = None
 
     @property
@@ -174,11 +174,11 @@ class Result:
     def sensitivity(self) -> pd.DataFrame:
         """One-way sensitivity of each option's total present value to each link and unit cost
         at its low and high value (see :func:`appraisal.analysis.sensitivity.one_way_sensitivity`)."""
-        return self.sensitivity_table
+        return _ran(self.sensitivity_table, "one-way sensitivity")
 
     def value_judgements(self) -> pd.DataFrame:
         """Each option's total present value under the main value judgements, side by side (scenario x option)."""
-        return self.judgement_table
+        return _ran(self.judgement_table, "value judgements")
 
     def confidence(self) -> pd.DataFrame:
         """Share of each option's present value by the evidence behind it: ``verified_in`` and evidence grade."""
@@ -215,3 +215,9 @@ class Result:
             "health_summary": self.health_summary(),
             "evidence": self.evidence(),
         }
+
+
+def _ran(table: pd.DataFrame | None, what: str) -> pd.DataFrame:
+    if table is None:
+        raise ValueError(f"the {what} were not run: appraise the proposal with analyses=True (the default)")
+    return table

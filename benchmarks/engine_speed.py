@@ -3,7 +3,8 @@
     python benchmarks/engine_speed.py
 
 Reports, on this machine:
-  1. appraise() on the bundled example (3 options);
+  1. appraise(..., analyses=False) on the bundled example (3 options): the central run, without
+     the one-way sensitivity and value judgements, which re-run the model hundreds of times;
   2. appraise() on 1,000 copies of its options in one call (3,000 options);
 and for each the time of a bare numpy kernel that does the same multiplications
 (log ratios x age weights, overlap selection, combination, baseline cases, cost
@@ -20,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from appraisal import appraise, load_library, load_proposal, make_proposal
-from appraisal import engine, risk
+from appraisal import appraise, load_library, load_proposal, make_proposal, risk
+from appraisal.engine.model import build_model
+from appraisal.engine.run import log_ratios
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "riverside.yaml"
 
@@ -37,12 +39,12 @@ def best_of(fn, repeat: int) -> float:
 
 def bare_kernel_inputs(proposal, library):
     """The arrays the engine's arithmetic runs on, prepared outside the timed region."""
-    model = engine.build_model(proposal, library)
-    t = model.paths.table
+    model = build_model(proposal, library)
+    t = model.pathways
     return {
-        "log_ratio": engine.log_ratios(model, model.central_link_values)[0],
+        "log_ratio": log_ratios(model, model.central_link_values)[0, 0],  # one draw, one site
         "age_weight": model.age_weight,
-        "base": model.base_cases,
+        "base": model.base_cases[0],
         "onehot": model.onehot,
         "out_idx": model.onehot.argmax(axis=1),
         "band_weight": model.costs.band_weight,
@@ -71,9 +73,9 @@ def main() -> None:
     print(f"{'case':<34}{'engine':>12}{'bare kernel':>14}{'ratio':>8}")
     for label, p, repeat in (("example (3 options)", proposal, 20), ("1,000 copies (3,000 options)", many, 5)):
         inputs = bare_kernel_inputs(p, library)
-        result = appraise(p, library)
-        assert np.allclose(bare_kernel(inputs), result.cost_units), "kernel and engine disagree"
-        t_engine = best_of(lambda: appraise(p, library), repeat)
+        result = appraise(p, library, analyses=False)
+        assert np.allclose(bare_kernel(inputs), result.units[0]), "kernel and engine disagree"
+        t_engine = best_of(lambda: appraise(p, library, analyses=False), repeat)
         t_kernel = best_of(lambda: bare_kernel(inputs), repeat)
         print(f"{label:<34}{t_engine * 1e3:>10.1f} ms{t_kernel * 1e3:>11.2f} ms{t_engine / t_kernel:>8.1f}x")
     print("\nThe engine's time includes checking the proposal against the library, finding the pathways,")

@@ -21,7 +21,9 @@ import numpy as np
 
 from engine_speed import best_of as timed  # benchmarks/ is on the path when run as a script
 
-from appraisal import appraise, engine, load_library, load_proposal, risk, uncertainty
+from appraisal import appraise, load_library, load_proposal, risk
+from appraisal.analysis import monte_carlo
+from appraisal.engine.model import build_model
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "riverside.yaml"
 
@@ -35,31 +37,31 @@ def peak_memory(fn) -> int:
 
 
 def kernel_inputs(model):
-    t = model.paths.table
+    t = model.pathways
     links = model.links
     return {
         "central_links": model.central_link_values,
         "central_costs": model.central_cost_values,
-        "sigma_links": uncertainty.link_sigma(model),
-        "sigma_costs": uncertainty.cost_sigma(model),
+        "sigma_links": monte_carlo.link_sigma(model),
+        "sigma_costs": monte_carlo.cost_sigma(model),
         "first_idx": model.first_idx,
         "last_idx": model.last_idx,
         "first_inc": links["increment"].to_numpy(float)[model.first_idx],
         "inc": links["increment"].to_numpy(float)[model.last_idx],
         "form": links["form"].to_numpy()[model.last_idx],
-        "x0": model.x0,
-        "x1": model.x1,
+        "x0": model.x0[0],  # one site
+        "x1": model.x1[0],
         "mediated": (t["mediator"] != "").to_numpy(),
         "age_weight": model.age_weight,
         "groups": [np.asarray(list(m)) for m in t[t["overlap_group"] != ""].groupby(["overlap_group", "outcome"]).groups.values()],
         "onehot": model.onehot,
         "out_idx": model.onehot.argmax(axis=1),
-        "base": model.base_cases,
+        "base": model.base_cases[0],
         "band_weight": model.costs.band_weight,
         "match": model.match,
-        "pvf": model.pv_factors,
+        "pvf": model.pv_factors[0],
         "shares": model.costs.shares,
-        "timing": model.costs.timing,
+        "timing": model.costs.timing[0],
     }
 
 
@@ -100,21 +102,21 @@ def main() -> None:
     draws = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     library = load_library()
     proposal = load_proposal(EXAMPLE, library)
-    model = engine.build_model(proposal, library)
+    model = build_model(proposal, library)
     inputs = kernel_inputs(model)
-    appraise(proposal, library, draws=100, seed=1, progress=False)  # warm up
-    t_engine = timed(lambda: appraise(proposal, library, draws=draws, seed=1, progress=False), 3)
+    appraise(proposal, library, draws=100, seed=1, progress=False, analyses=False)  # warm up
+    t_engine = timed(lambda: appraise(proposal, library, draws=draws, seed=1, progress=False, analyses=False), 3)
     t_kernel = timed(lambda: bare_kernel(inputs, draws, 1), 3)
-    mem_engine = peak_memory(lambda: appraise(proposal, library, draws=draws, seed=1, progress=False))
+    mem_engine = peak_memory(lambda: appraise(proposal, library, draws=draws, seed=1, progress=False, analyses=False))
     mem_kernel = peak_memory(lambda: bare_kernel(inputs, draws, 1))
     gib = 1024**3
-    print(f"{draws:,} draws of the bundled example ({len(proposal.options)} options, {len(model.paths.table)} pathways, "
+    print(f"{draws:,} draws of the bundled example ({len(proposal.options)} options, {len(model.pathways)} pathways, "
           f"{len(model.links)} links, {len(model.costs.table)} unit costs, {len(model.years)} years)")
     print(f"{'':<22}{'time':>10}{'peak memory':>16}")
     print(f"{'engine (appraise)':<22}{t_engine:>9.2f}s{mem_engine / gib:>12.3f} GiB")
     print(f"{'bare numpy kernel':<22}{t_kernel:>9.2f}s{mem_kernel / gib:>12.3f} GiB")
     print(f"{'ratio engine/kernel':<22}{t_engine / t_kernel:>9.2f}x{mem_engine / mem_kernel:>12.2f}x")
-    print("\nThe engine computes draws in chunks of", uncertainty.CHUNK, "so its memory stays bounded as draws grow;")
+    print("\nThe engine computes draws in chunks of", monte_carlo.CHUNK, "so its memory stays bounded as draws grow;")
     print("the kernel holds all draws at once. Peak memory is traced allocation (tracemalloc), numpy arrays included.")
 
 

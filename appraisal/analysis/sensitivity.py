@@ -7,9 +7,11 @@ import pandas as pd
 
 from appraisal.analysis.monte_carlo import cost_sigma, link_sigma
 from appraisal.engine.model import Model
-from appraisal.engine.run import cost_units, run_model
+from appraisal.engine.run import run_model
 from appraisal.evidence.library import link_text
 
+#: Most array elements (scenarios x sites x options x pathways x age bands) one chunk of scenarios may hold.
+CHUNK_ELEMENTS = 20_000_000
 COLUMNS = ["option", "kind", "id", "what", "low", "high", "pv_central", "pv_at_low", "pv_at_high", "swing"]
 
 
@@ -38,9 +40,7 @@ def one_way_sensitivity(model: Model) -> pd.DataFrame:
     for i in has_cost:
         cv[k, i], cv[k + 1, i] = costs.loc[i, "low"] * uplift[i], costs.loc[i, "high"] * uplift[i]
         k += 2
-    annual = run_model(model, lv)
-    pvf_total = model.pv_factors.sum(axis=2)  # [site, row]
-    total = np.einsum("nsopr,nr,sr->no", cost_units(model, annual), cv, pvf_total)  # [scenario, option]
+    total = scenario_totals(model, lv, cv)
     what = [
         ("link", links.loc[i, "link_id"], f"{links.loc[i, 'from_id']} -> {links.loc[i, 'to_id']} ({link_text(links.loc[i])})", links.loc[i, "low"], links.loc[i, "high"])
         for i in has_link
@@ -60,3 +60,25 @@ def one_way_sensitivity(model: Model) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=COLUMNS)
     order = {o: i for i, o in enumerate(model.options)}
     return out.sort_values(["option", "swing"], key=lambda s: s.map(order) if s.name == "option" else -s, kind="stable").reset_index(drop=True)
+
+
+def scenario_totals(model: Model, link_values: np.ndarray, cost_values: np.ndarray) -> np.ndarray:
+    """``[scenario, option]`` total present value (all sites and bearers) for each row of link and cost values.
+
+    .. math:: PV_{n,o} = \\sum_{s,p,b} A_{n,s,o,p,b} \\sum_r w_{r,b}\\, m_{p,r}\\, c_{n,r}\\, f_{s,r}
+
+    with ``A`` the annual change in cases, ``w`` the band weight and ``m`` the match of each
+    unit-cost row, ``c`` its £ value and ``f`` its present-value factor summed over bearers.
+    Scenarios run in chunks of at most :data:`CHUNK_ELEMENTS` case-array elements, so memory
+    stays bounded however many options there are.
+    """
+    pvf_total = model.pv_factors.sum(axis=2)  # [site, row]
+    n_sites, n_options, n_paths = model.x1.shape[0], model.x1.shape[1], model.onehot.shape[0]
+    per_scenario = max(1, n_sites * n_options * n_paths * model.age_weight.shape[1])
+    chunk = max(1, CHUNK_ELEMENTS // per_scenario)
+    out = np.empty((len(link_values), n_options))
+    for start in range(0, len(link_values), chunk):
+        sl = slice(start, start + chunk)
+        weight = np.einsum("rb,pr,nr,sr->nspb", model.costs.band_weight, model.match, cost_values[sl], pvf_total)
+        out[sl] = np.einsum("nsopb,nspb->no", run_model(model, link_values[sl]), weight)
+    return out
