@@ -62,7 +62,7 @@ def test_costs_split_across_bearers_sum_to_the_total(library, example, data):
     result = appraise(with_options(example, library, {"o": values}), library)
     cr = result.model.costs
     # Every unit cost, before the bearer split: units x £ each x timing, summed over sites, pathways, rows and years.
-    by_row = np.einsum("sopr,r,sry->o", result.units[None], cr.table["uplifted"].to_numpy(float), cr.timing)
+    by_row = np.einsum("sopr,r,sry->o", result.units, cr.table["uplifted"].to_numpy(float), cr.timing)
     landed = result.cost_landing().groupby("option")["change_gbp"].sum()
     assert landed["o"] == pytest.approx(by_row[0], rel=1e-9, abs=1e-6)
     summary = result.summary().set_index("bearer")
