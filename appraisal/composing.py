@@ -80,8 +80,9 @@ def appraise(
     progress
         Show a progress bar for runs over a second (default: only in a terminal, never under CI).
     analyses
-        Also run the one-way sensitivity and the value judgements (needed by the report workbook).
-        Both re-run the model many times; ``False`` keeps an appraisal of thousands of options quick.
+        Also run the one-way sensitivity, the value judgements and the confidence shares (needed by
+        the report workbook and the printed summary). The first two re-run the model many times;
+        ``False`` keeps an appraisal of thousands of options quick.
 
     Returns
     -------
@@ -102,7 +103,7 @@ def appraise(
         central=central,
         units=units[0],
         sensitivity_table=one_way_sensitivity(model) if analyses else None,
-        confidence_table=evidence_shares(model, library, units[0]),
+        confidence_table=evidence_shares(model, library, units[0]) if analyses else None,
         judgement_table=value_judgements(proposal, library, model) if analyses else None,
         uncertainty=monte_carlo(model, draws, seed, progress) if draws else None,
     )

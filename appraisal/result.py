@@ -51,7 +51,7 @@ class Result:
     central: Accounts
     units: np.ndarray
     sensitivity_table: pd.DataFrame | None
-    confidence_table: pd.DataFrame
+    confidence_table: pd.DataFrame | None
     judgement_table: pd.DataFrame | None
     uncertainty: Uncertainty | None = None
 
@@ -182,7 +182,7 @@ class Result:
 
     def confidence(self) -> pd.DataFrame:
         """Share of each option's present value by the evidence behind it: ``verified_in`` and evidence grade."""
-        return self.confidence_table
+        return _ran(self.confidence_table, "confidence shares")
 
     def evidence(self) -> pd.DataFrame:
         """Every link and unit cost behind the numbers, with its full citation and locator."""
@@ -219,5 +219,5 @@ class Result:
 
 def _ran(table: pd.DataFrame | None, what: str) -> pd.DataFrame:
     if table is None:
-        raise ValueError(f"the {what} were not run: appraise the proposal with analyses=True (the default)")
+        raise ValueError(f"the {what} were not worked out: appraise the proposal with analyses=True (the default)")
     return table

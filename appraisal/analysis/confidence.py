@@ -47,16 +47,21 @@ def evidence_shares(model: Model, library: Library, units: np.ndarray) -> pd.Dat
         g, scale = lib_links.loc[link, "evidence_grade"], lib_links.loc[link, "grade_scale"]
         grade.append(f"{g} ({scale})" if isinstance(g, str) and g else NO_GRADE)
     grades = np.repeat(np.array(grade, dtype=object)[:, None], len(costs), axis=1)
-    rows = []
-    for o, option in enumerate(model.options):
-        weight = np.abs(contrib[o])
-        total = weight.sum()
-        for basis, labels in (("verified_in", verified), ("evidence_grade", grades)):
-            for category in sorted(set(labels.ravel())):
-                mask = labels == category
-                rows.append({
-                    "option": option, "basis": basis, "category": category,
-                    "share": float(weight[mask].sum() / total) if total > 0 else 0.0,
-                    "present_value_gbp": float(contrib[o][mask].sum()),
-                })
+    magnitude = np.abs(contrib)
+    totals = magnitude.sum(axis=(1, 2))  # [option]
+    by_basis = []
+    for basis, labels in (("verified_in", verified), ("evidence_grade", grades)):
+        categories = sorted(set(labels.ravel()))
+        member = np.stack([labels == c for c in categories], axis=-1).astype(float)  # [pathway, row, category]
+        by_basis.append((basis, categories, np.einsum("opr,prk->ok", magnitude, member), np.einsum("opr,prk->ok", contrib, member)))
+    rows = [
+        {
+            "option": option, "basis": basis, "category": category,
+            "share": float(share_pv[o, k] / totals[o]) if totals[o] > 0 else 0.0,
+            "present_value_gbp": float(signed_pv[o, k]),
+        }
+        for o, option in enumerate(model.options)
+        for basis, categories, share_pv, signed_pv in by_basis
+        for k, category in enumerate(categories)
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)
