@@ -45,7 +45,9 @@ def _run(args: argparse.Namespace) -> int:
 def _template(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if path.suffix.lower() != ".xlsx":
-        raise CommandError("The template", [Problem("command.template_path", InField("path"), str(path), "give a path ending in .xlsx")])
+        raise CommandError(
+            "The template", [Problem("command.template_path", InField("path"), str(path), "give a path ending in .xlsx")]
+        )
     write_template(path, load_library(args.library))
     print(f"Template written to {path}. Fill the yellow cells, then: appraisal run {path} --out report.xlsx")
     return 0
@@ -89,14 +91,23 @@ def _draws(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="appraisal", description="Price the health effects of urban development and say whose budget they land on.")
+    p = argparse.ArgumentParser(
+        prog="appraisal", description="Price the health effects of urban development and say whose budget they land on."
+    )
     p.add_argument("--library", default=None, help="folder holding pathways/ and unit_costs/ (default: the shipped library)")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="appraise a proposal and write its report")
     run.add_argument("proposal", help="the proposal: a filled Excel template (.xlsx) or a .yaml file")
     run.add_argument("--out", required=True, help="a report workbook (.xlsx), or a folder for CSV tables and result.json")
-    run.add_argument("--draws", type=_draws, default=0, help="Monte Carlo draws of the evidence for ranges (e.g. 10000; default 0: central values only)")
-    run.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the Monte Carlo draws; the same seed gives the same results")
+    run.add_argument(
+        "--draws",
+        type=_draws,
+        default=0,
+        help="Monte Carlo draws of the evidence for ranges (e.g. 10000; default 0: central values only)",
+    )
+    run.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help="seed of the Monte Carlo draws; the same seed gives the same results"
+    )
     run.set_defaults(func=_run)
     tpl = sub.add_parser("template", help="write a blank proposal template (.xlsx) from the evidence library")
     tpl.add_argument("path", help="where to write the template, ending in .xlsx")
@@ -106,8 +117,16 @@ def parser() -> argparse.ArgumentParser:
     lib_sub.add_parser("check", help="check the library").set_defaults(func=_check)
     show = lib_sub.add_parser("show", help="print the pathways (or an outcome's costs, or the coverage)")
     what = show.add_mutually_exclusive_group()
-    what.add_argument("--costs", metavar="OUTCOME", help="print one outcome's unit costs by component, who bears them, and the components not found")
-    what.add_argument("--coverage", action="store_true", help="print characteristics by group, outcomes by kind, links per characteristic and the gaps table")
+    what.add_argument(
+        "--costs",
+        metavar="OUTCOME",
+        help="print one outcome's unit costs by component, who bears them, and the components not found",
+    )
+    what.add_argument(
+        "--coverage",
+        action="store_true",
+        help="print characteristics by group, outcomes by kind, links per characteristic and the gaps table",
+    )
     show.set_defaults(func=_show)
     return p
 
@@ -122,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         sys.stderr.close()
         return 0
-    except Exception as exc:  # noqa: BLE001 -- no traceback reaches a user
+    except Exception as exc:
         print(
             f"Internal error: {type(exc).__name__}: {exc}\n"
             "This is a fault in the appraisal engine, not in your input. Please report it with the command you ran.",

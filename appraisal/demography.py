@@ -63,8 +63,8 @@ def population_grid(population: pd.DataFrame) -> np.ndarray:
 def to_bands(grid: np.ndarray) -> np.ndarray:
     """Sum a ``[..., sex, age]`` grid into ``[..., band]``."""
     summed = grid.sum(axis=-2)
-    out = np.zeros(summed.shape[:-1] + (len(AGE_BANDS),))
-    np.add.at(out, (..., _BAND_OF_AGE), summed)
+    out = np.zeros((*summed.shape[:-1], len(AGE_BANDS)))
+    np.add.at(out, (..., _BAND_OF_AGE), summed)  # type: ignore[arg-type]  # numpy stubs miss an Ellipsis index
     return out
 
 
@@ -101,7 +101,7 @@ def life_expectancy(qx: np.ndarray) -> np.ndarray:
         ``[..., age]`` probability of dying before the next birthday, ages 0..120.
     """
     q = np.clip(qx, 0.0, 1.0)
-    lx = np.concatenate([np.ones(q.shape[:-1] + (1,)), np.cumprod(1 - q[..., :-1], axis=-1)], axis=-1)
+    lx = np.concatenate([np.ones((*q.shape[:-1], 1)), np.cumprod(1 - q[..., :-1], axis=-1)], axis=-1)
     l_next = lx * (1 - q)
     big_l = (lx + l_next) / 2
     m_last = 2 * q[..., -1] / (2 - q[..., -1])

@@ -29,7 +29,17 @@ def load_proposal(path: str | Path, library: Library | None = None) -> Proposal:
         return read_template(path, library)
     if suffix in (".yaml", ".yml"):
         return read_yaml(path, library)
-    raise ProposalError(f"Proposal {path}", [Problem("file.kind", InFile(str(path)), suffix or path.name, "a proposal is a filled Excel template (.xlsx) or a .yaml file")])
+    raise ProposalError(
+        f"Proposal {path}",
+        [
+            Problem(
+                "file.kind",
+                InFile(str(path)),
+                suffix or path.name,
+                "a proposal is a filled Excel template (.xlsx) or a .yaml file",
+            )
+        ],
+    )
 
 
 def write_outputs(result: Result, out: str | Path) -> list[Path]:

@@ -60,46 +60,83 @@ CELLS: dict[str, Cell] = {
     "site.name": Cell(SITE, "C4", "Site or scheme name", "text", "As it should appear on the report.", required=True),
     "site.local_authority": Cell(SITE, "C5", "Local authority", "text", "Optional."),
     "population.total": Cell(
-        SITE, "C6", "Residents at full occupancy", "number",
+        SITE,
+        "C6",
+        "Residents at full occupancy",
+        "number",
         "All residents once the site is fully occupied. Leave blank if you give residents by age band below; "
         "a total is spread over England's age structure (ONS mid-year estimates).",
         low=0,
     ),
     "settings.start_year": Cell(
-        SETTINGS, "C4", "Appraisal start year", "whole",
-        "Year 0 of the appraisal: present values are discounted to this year.", required=True, low=1990, high=2100,
+        SETTINGS,
+        "C4",
+        "Appraisal start year",
+        "whole",
+        "Year 0 of the appraisal: present values are discounted to this year.",
+        required=True,
+        low=1990,
+        high=2100,
     ),
     "settings.period_years": Cell(
-        SETTINGS, "C5", "Appraisal period (years)", "whole",
+        SETTINGS,
+        "C5",
+        "Appraisal period (years)",
+        "whole",
         "How many years are appraised, from the start year. 60 years is usual for housing and regeneration.",
-        required=True, low=1, high=125, default=60,
+        required=True,
+        low=1,
+        high=125,
+        default=60,
     ),
     "settings.price_year": Cell(
-        SETTINGS, "C6", "Price year", "whole",
+        SETTINGS,
+        "C6",
+        "Price year",
+        "whole",
         "All money is shown in this financial year's prices (2024 = 2024-25), uplifted with the HM Treasury GDP deflator.",
         required=True,
     ),
     "settings.discounting": Cell(
-        SETTINGS, "C7", "Discounting", "choice",
+        SETTINGS,
+        "C7",
+        "Discounting",
+        "choice",
         "green_book: HM Treasury Green Book schedules (standard rates for financial costs, health rates for "
         "quality of life and life-years); standard: the standard rates for everything; none: no discounting "
         "(the last two for sensitivity tests).",
-        choices=("green_book", "standard", "none"), default="green_book",
+        choices=("green_book", "standard", "none"),
+        default="green_book",
     ),
     "settings.effect_lag_years": Cell(
-        SETTINGS, "C8", "Lag before effects begin (years)", "whole",
-        "Years after the start year before any health effect begins.", low=0, high=124, default=0,
+        SETTINGS,
+        "C8",
+        "Lag before effects begin (years)",
+        "whole",
+        "Years after the start year before any health effect begins.",
+        low=0,
+        high=124,
+        default=0,
     ),
     "settings.ramp_years": Cell(
-        SETTINGS, "C9", "Ramp-in of effects (years)", "whole",
+        SETTINGS,
+        "C9",
+        "Ramp-in of effects (years)",
+        "whole",
         "Effects build up in a straight line over this many years to full strength (0 = at once).",
-        low=0, high=124, default=5,
+        low=0,
+        high=124,
+        default=5,
     ),
     "settings.mortality_valuation": Cell(
-        SETTINGS, "C10", "Valuing deaths", "choice",
+        SETTINGS,
+        "C10",
+        "Valuing deaths",
+        "choice",
         "life_years: discounted life-years lost valued at the Green Book value of a QALY; "
         "vpf: the value of a prevented fatality per death.",
-        choices=("life_years", "vpf"), default="life_years",
+        choices=("life_years", "vpf"),
+        default="life_years",
     ),
 }
 
@@ -177,7 +214,11 @@ GRID = EnvironmentGrid()
 def library_stamp(library: Library) -> str:
     """A short fingerprint of what the template depends on: characteristics, units, ranges and age bands."""
     c = library.characteristics
-    text = "|".join(f"{r.characteristic_id},{r.unit},{r.valid_min},{r.valid_max}" for r in c.itertuples()) + "|" + ",".join(library.band_labels)
+    text = (
+        "|".join(f"{r.characteristic_id},{r.unit},{r.valid_min},{r.valid_max}" for r in c.itertuples())
+        + "|"
+        + ",".join(library.band_labels)
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -255,11 +296,15 @@ def cell_of(path: str, placement: Placement, library: Library) -> Place:
         return InCell(SITE, o.where.split("!", 1)[1], "occupancy phasing")
     if len(parts) == 2 and parts[0] == "occupancy" and parts[1].isdigit() and int(parts[1]) in placement.occupancy_rows:
         return InCell(SITE, f"{o.share_col}{placement.occupancy_rows[int(parts[1])]}", f"occupancy in {parts[1]}")
-    header = f"{g.letter(g.first_option_col)}{g.header_row}:{g.letter(max(placement.last_column, g.first_option_col))}{g.header_row}"
+    header = (
+        f"{g.letter(g.first_option_col)}{g.header_row}:{g.letter(max(placement.last_column, g.first_option_col))}{g.header_row}"
+    )
     if path == "options":
         return InCell(ENVIRONMENT, header, "option names")
     if len(parts) == 2 and parts[0] == "baseline" and parts[1] in placement.characteristic_rows:
-        return InCell(ENVIRONMENT, f"{g.letter(g.baseline_col)}{placement.characteristic_rows[parts[1]]}", f"{parts[1]}, baseline")
+        return InCell(
+            ENVIRONMENT, f"{g.letter(g.baseline_col)}{placement.characteristic_rows[parts[1]]}", f"{parts[1]}, baseline"
+        )
     if len(parts) >= 2 and parts[0] == "options" and parts[1] in placement.option_columns:
         col = g.letter(placement.option_columns[parts[1]])
         if len(parts) == 2:

@@ -10,7 +10,7 @@ problem at once, each naming the field as a dotted path such as
 from __future__ import annotations
 
 import math
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -43,10 +43,12 @@ class Population(_Model):
     """
 
     total: Residents | None = Field(None, description="All residents at full occupancy.")
-    by_age_band: dict[str, Residents] | None = Field(None, description='Residents by age band, e.g. {"0-4": 120, ..., "90+": 10}.')
+    by_age_band: dict[str, Residents] | None = Field(
+        None, description='Residents by age band, e.g. {"0-4": 120, ..., "90+": 10}.'
+    )
 
 
-class Discounting(str, Enum):
+class Discounting(StrEnum):
     """How present values are discounted."""
 
     GREEN_BOOK = "green_book"
@@ -54,7 +56,7 @@ class Discounting(str, Enum):
     NONE = "none"
 
 
-class DeathValuation(str, Enum):
+class DeathValuation(StrEnum):
     """How a death is valued."""
 
     LIFE_YEARS = "life_years"
@@ -113,19 +115,42 @@ def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
         labels = library.band_labels
         for band in pop.by_age_band:
             if band not in labels:
-                p.append(Problem("proposal.unknown_age_band", InField(f"population.by_age_band.{band}"), band, f"allowed: {', '.join(labels)}"))
+                p.append(
+                    Problem(
+                        "proposal.unknown_age_band",
+                        InField(f"population.by_age_band.{band}"),
+                        band,
+                        f"allowed: {', '.join(labels)}",
+                    )
+                )
         missing = [b for b in labels if b not in pop.by_age_band]
         if missing:
-            p.append(Problem("proposal.missing_age_band", InField("population.by_age_band"), ", ".join(missing), "give 0 where there are no residents"))
+            p.append(
+                Problem(
+                    "proposal.missing_age_band",
+                    InField("population.by_age_band"),
+                    ", ".join(missing),
+                    "give 0 where there are no residents",
+                )
+            )
     p += check_values(proposal.baseline, proposal.options, library)
     s = proposal.settings
     years = set(int(y) for y in library.price_index["year"])
     if s.price_year not in years:
-        p.append(Problem("proposal.price_year", InField("settings.price_year"), s.price_year, f"allowed: {min(years)} to {max(years)}"))
+        p.append(
+            Problem("proposal.price_year", InField("settings.price_year"), s.price_year, f"allowed: {min(years)} to {max(years)}")
+        )
     last = s.start_year + s.period_years - 1
     outside = sorted(y for y in proposal.occupancy if not s.start_year <= y <= last)
     if outside:
-        p.append(Problem("proposal.occupancy_outside_period", InField("occupancy"), ", ".join(map(str, outside)), f"allowed: years in the appraisal period {s.start_year}-{last}"))
+        p.append(
+            Problem(
+                "proposal.occupancy_outside_period",
+                InField("occupancy"),
+                ", ".join(map(str, outside)),
+                f"allowed: years in the appraisal period {s.start_year}-{last}",
+            )
+        )
     return p
 
 
@@ -144,7 +169,14 @@ def check_values(baseline: object, options: object, library: Library) -> list[Pr
 
     def check(place: InField, cid: object, x: object) -> None:
         if cid in mediators:
-            p.append(Problem("proposal.mediator_set", place, cid, f"the engine works it out from {', '.join(feeds[str(cid)]) or 'its links'}; remove it"))
+            p.append(
+                Problem(
+                    "proposal.mediator_set",
+                    place,
+                    cid,
+                    f"the engine works it out from {', '.join(feeds[str(cid)]) or 'its links'}; remove it",
+                )
+            )
             return
         if cid not in chars:
             p.append(Problem("proposal.unknown_characteristic", place, cid, f"allowed: {', '.join(chars)}"))
@@ -159,7 +191,14 @@ def check_values(baseline: object, options: object, library: Library) -> list[Pr
         elif (not math.isnan(lo) and x < lo) or (not math.isnan(hi) and x > hi):
             p.append(Problem("proposal.out_of_range", place, x, allowed))
         elif x <= 0 and cid in positive_only:
-            p.append(Problem("proposal.not_positive", place, x, f"{c['name']} is in {c['unit']}; risk is in proportion to it raised to a power"))
+            p.append(
+                Problem(
+                    "proposal.not_positive",
+                    place,
+                    x,
+                    f"{c['name']} is in {c['unit']}; risk is in proportion to it raised to a power",
+                )
+            )
 
     base = baseline if isinstance(baseline, dict) else {}
     for cid, x in base.items():
@@ -168,7 +207,14 @@ def check_values(baseline: object, options: object, library: Library) -> list[Pr
         for cid, x in (values if isinstance(values, dict) else {}).items():
             check(InField(f"options.{name}.{cid}"), cid, x)
             if cid in chars and cid not in base:
-                p.append(Problem("proposal.no_baseline", InField(f"options.{name}.{cid}"), x, f"set baseline.{cid} so the option can be compared with it"))
+                p.append(
+                    Problem(
+                        "proposal.no_baseline",
+                        InField(f"options.{name}.{cid}"),
+                        x,
+                        f"set baseline.{cid} so the option can be compared with it",
+                    )
+                )
     return p
 
 

@@ -80,7 +80,11 @@ class Result:
             [self.options, self.outcomes, self.library.band_labels, m.years], names=["option", "outcome", "age_band", "year"]
         )
         out = pd.DataFrame(
-            {"change_in_cases": cases.ravel(), "change_in_deaths": (cases * fatal).ravel(), "change_in_life_years": (cases * fatal * life).ravel()},
+            {
+                "change_in_cases": cases.ravel(),
+                "change_in_deaths": (cases * fatal).ravel(),
+                "change_in_life_years": (cases * fatal * life).ravel(),
+            },
             index=idx,
         ).reset_index()
         u = self.uncertainty
@@ -98,7 +102,9 @@ class Result:
         comps = list(COMPONENTS)
         undiscounted = landing_all(self.model, self.central.row_cost)[0]  # [option, bearer, component, year]
         discounted = undiscounted * cr.discount[None, None]
-        idx = pd.MultiIndex.from_product([self.options, cr.bearers, comps, self.model.years], names=["option", "bearer", "component", "year"])
+        idx = pd.MultiIndex.from_product(
+            [self.options, cr.bearers, comps, self.model.years], names=["option", "bearer", "component", "year"]
+        )
         out = pd.DataFrame({"change_gbp": undiscounted.ravel(), "present_value_gbp": discounted.ravel()}, index=idx).reset_index()
         u = self.uncertainty
         if u is not None:
@@ -117,7 +123,9 @@ class Result:
         cases = self.central.path_cases[0].sum(axis=0)
         t = self.model.pathways
         link = np.where(t["mediator"] == "", t["outcome_link"], t["first_link"] + " + " + t["outcome_link"])
-        paths = pd.DataFrame({"characteristic": t["characteristic"], "mediator": t["mediator"], "outcome": t["outcome"], "link": link})
+        paths = pd.DataFrame(
+            {"characteristic": t["characteristic"], "mediator": t["mediator"], "outcome": t["outcome"], "link": link}
+        )
         out = pd.concat([paths] * len(self.options), ignore_index=True)
         out.insert(0, "option", np.repeat(self.options, len(t)))
         out["change_in_cases"] = cases.ravel()
@@ -140,11 +148,13 @@ class Result:
         bearers = [cr.bearers[b] for b in lands] + ["total"]
         pv = self.central.pv[0].sum(axis=0)  # [option, bearer]
         values = np.concatenate([pv[:, lands], pv.sum(axis=1, keepdims=True)], axis=1)
-        out = pd.DataFrame({
-            "option": np.repeat(self.options, len(bearers)),
-            "bearer": bearers * len(self.options),
-            "present_value_gbp": values.ravel(),
-        })
+        out = pd.DataFrame(
+            {
+                "option": np.repeat(self.options, len(bearers)),
+                "bearer": bearers * len(self.options),
+                "present_value_gbp": values.ravel(),
+            }
+        )
         out["benefit_gbp"] = -out["present_value_gbp"]
         u = self.uncertainty
         if u is not None:
@@ -192,17 +202,28 @@ class Result:
         links = lib.links.set_index("link_id").loc[link_ids].reset_index()
         rows = [
             {
-                "kind": "link", "id": r["link_id"], "what": f"{r['from_id']} -> {r['to_id']}: {link_text(r)}",
-                "source": r["source"], "citation": lib.citation(r["source"]), "locator": r["locator"], "verified_in": r["verified_in"],
+                "kind": "link",
+                "id": r["link_id"],
+                "what": f"{r['from_id']} -> {r['to_id']}: {link_text(r)}",
+                "source": r["source"],
+                "citation": lib.citation(r["source"]),
+                "locator": r["locator"],
+                "verified_in": r["verified_in"],
             }
             for _, r in links.iterrows()
         ]
         for _, r in self.model.costs.table.iterrows():
-            rows.append({
-                "kind": "unit_cost", "id": r["cost_id"],
-                "what": f"{r['outcome_id']} {r['component']} -> {r['bearer']}: £{r['value']:,.0f} {r['basis']} ({r['price_year']} prices)",
-                "source": r["source"], "citation": lib.citation(r["source"]), "locator": r["locator"], "verified_in": r["verified_in"],
-            })
+            rows.append(
+                {
+                    "kind": "unit_cost",
+                    "id": r["cost_id"],
+                    "what": f"{r['outcome_id']} {r['component']} -> {r['bearer']}: £{r['value']:,.0f} {r['basis']} ({r['price_year']} prices)",
+                    "source": r["source"],
+                    "citation": lib.citation(r["source"]),
+                    "locator": r["locator"],
+                    "verified_in": r["verified_in"],
+                }
+            )
         return pd.DataFrame(rows)
 
     def tables(self) -> dict[str, pd.DataFrame]:

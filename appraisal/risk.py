@@ -34,9 +34,7 @@ def log_linear(ratio: np.ndarray, increment: np.ndarray, dx: np.ndarray) -> LN:
     return np.log(ratio) * dx / increment
 
 
-def threshold_log_linear(
-    ratio: np.ndarray, increment: np.ndarray, threshold: np.ndarray, x0: np.ndarray, x1: np.ndarray
-) -> LN:
+def threshold_log_linear(ratio: np.ndarray, increment: np.ndarray, threshold: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> LN:
     r"""Log risk ratio of a relation that is log-linear above a threshold only.
 
     .. math:: \ln RR = \ln(RR_{inc}) \, [\max(x_1 - x_{th}, 0) - \max(x_0 - x_{th}, 0)] / inc

@@ -56,7 +56,11 @@ def gbp(x: float) -> str:
 def judgement_label(scenario: str, settings: Settings) -> str:
     """A value-judgement scenario id (see :data:`appraisal.composing.JUDGEMENTS`) in words."""
     if scenario == "other_death_valuation":
-        other = "the value of a prevented fatality" if settings.mortality_valuation is DeathValuation.LIFE_YEARS else "life-years lost"
+        other = (
+            "the value of a prevented fatality"
+            if settings.mortality_valuation is DeathValuation.LIFE_YEARS
+            else "life-years lost"
+        )
         return f"deaths valued by {other}"
     return {
         "as_set": "as set",

@@ -39,7 +39,13 @@ def evidence_shares(model: Model, library: Library, units: np.ndarray) -> pd.Dat
     def primary(v: str) -> bool:
         return str(v).startswith("primary")
 
-    link_primary = np.array([primary(lib_links.loc[a, "verified_in"]) and primary(lib_links.loc[b, "verified_in"]) for a, b in zip(t["first_link"], t["outcome_link"])], dtype=bool)
+    link_primary = np.array(
+        [
+            primary(lib_links.loc[a, "verified_in"]) and primary(lib_links.loc[b, "verified_in"])
+            for a, b in zip(t["first_link"], t["outcome_link"])
+        ],
+        dtype=bool,
+    )
     cost_primary = np.array([primary(v) for v in costs["verified_in"]], dtype=bool)
     verified = np.where(link_primary[:, None] & cost_primary[None, :], PRIMARY, SECONDARY)
     grade = []
@@ -53,10 +59,14 @@ def evidence_shares(model: Model, library: Library, units: np.ndarray) -> pd.Dat
     for basis, labels in (("verified_in", verified), ("evidence_grade", grades)):
         categories = sorted(set(labels.ravel()))
         member = np.stack([labels == c for c in categories], axis=-1).astype(float)  # [pathway, row, category]
-        by_basis.append((basis, categories, np.einsum("opr,prk->ok", magnitude, member), np.einsum("opr,prk->ok", contrib, member)))
+        by_basis.append(
+            (basis, categories, np.einsum("opr,prk->ok", magnitude, member), np.einsum("opr,prk->ok", contrib, member))
+        )
     rows = [
         {
-            "option": option, "basis": basis, "category": category,
+            "option": option,
+            "basis": basis,
+            "category": category,
             "share": float(share_pv[o, k] / totals[o]) if totals[o] > 0 else 0.0,
             "present_value_gbp": float(signed_pv[o, k]),
         }

@@ -42,24 +42,48 @@ def one_way_sensitivity(model: Model) -> pd.DataFrame:
         k += 2
     total = scenario_totals(model, lv, cv)
     what = [
-        ("link", links.loc[i, "link_id"], f"{links.loc[i, 'from_id']} -> {links.loc[i, 'to_id']} ({link_text(links.loc[i])})", links.loc[i, "low"], links.loc[i, "high"])
+        (
+            "link",
+            links.loc[i, "link_id"],
+            f"{links.loc[i, 'from_id']} -> {links.loc[i, 'to_id']} ({link_text(links.loc[i])})",
+            links.loc[i, "low"],
+            links.loc[i, "high"],
+        )
         for i in has_link
     ]
     what += [
-        ("unit_cost", costs.loc[i, "cost_id"], f"{costs.loc[i, 'outcome_id']} {costs.loc[i, 'component']} ({costs.loc[i, 'price_year']} prices)", costs.loc[i, "low"], costs.loc[i, "high"])
+        (
+            "unit_cost",
+            costs.loc[i, "cost_id"],
+            f"{costs.loc[i, 'outcome_id']} {costs.loc[i, 'component']} ({costs.loc[i, 'price_year']} prices)",
+            costs.loc[i, "low"],
+            costs.loc[i, "high"],
+        )
         for i in has_cost
     ]
     rows = []
     for j, (kind, ident, text, low, high) in enumerate(what):
         for o, option in enumerate(model.options):
             lo, hi = total[1 + 2 * j, o], total[2 + 2 * j, o]
-            rows.append({
-                "option": option, "kind": kind, "id": ident, "what": text, "low": float(low), "high": float(high),
-                "pv_central": total[0, o], "pv_at_low": lo, "pv_at_high": hi, "swing": abs(hi - lo),
-            })
+            rows.append(
+                {
+                    "option": option,
+                    "kind": kind,
+                    "id": ident,
+                    "what": text,
+                    "low": float(low),
+                    "high": float(high),
+                    "pv_central": total[0, o],
+                    "pv_at_low": lo,
+                    "pv_at_high": hi,
+                    "swing": abs(hi - lo),
+                }
+            )
     out = pd.DataFrame(rows, columns=COLUMNS)
     order = {o: i for i, o in enumerate(model.options)}
-    return out.sort_values(["option", "swing"], key=lambda s: s.map(order) if s.name == "option" else -s, kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["option", "swing"], key=lambda s: s.map(order) if s.name == "option" else -s, kind="stable"
+    ).reset_index(drop=True)
 
 
 def scenario_totals(model: Model, link_values: np.ndarray, cost_values: np.ndarray) -> np.ndarray:

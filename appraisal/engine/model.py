@@ -14,8 +14,8 @@ never loops over years or ages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -24,9 +24,9 @@ from appraisal import costing
 from appraisal.demography import OPEN_AGE
 from appraisal.errors import ProposalError
 from appraisal.evidence.library import Library
-from appraisal.risk import curve_value
 from appraisal.evidence.tables import COMPONENTS
 from appraisal.proposal import DeathValuation, Discounting, Proposal, check_proposal
+from appraisal.risk import curve_value
 
 #: Components valued as health (discounted with the health schedule under Green Book discounting).
 HEALTH_COMPONENTS = ("quality_of_life", "mortality")
@@ -132,7 +132,9 @@ def cost_rows(proposal: Proposal, library: Library, outcomes: list[str], g: np.n
         uc = uc[uc["basis"] != "per_life_year_lost"]
     uc = uc.reset_index(drop=True)
     per = uc["per"].fillna(1.0).to_numpy(float)
-    uc["uplifted"] = uc["value"].to_numpy(float) / per * costing.uplift_factors(uc["price_year"].to_numpy(), library.price_index, s.price_year)
+    uc["uplifted"] = (
+        uc["value"].to_numpy(float) / per * costing.uplift_factors(uc["price_year"].to_numpy(), library.price_index, s.price_year)
+    )
     n = s.period_years
     rates = library.discount_rates
     if s.discounting is Discounting.NONE:
@@ -141,7 +143,11 @@ def cost_rows(proposal: Proposal, library: Library, outcomes: list[str], g: np.n
     else:
         std_rates = costing.annual_rates(rates[rates["schedule"] == "standard"], n)
         df_std = costing.discount_factors(std_rates)
-        health_rates = costing.annual_rates(rates[rates["schedule"] == "health"], n) if s.discounting is Discounting.GREEN_BOOK else std_rates
+        health_rates = (
+            costing.annual_rates(rates[rates["schedule"] == "health"], n)
+            if s.discounting is Discounting.GREEN_BOOK
+            else std_rates
+        )
         df_health = costing.discount_factors(health_rates)
         ly_rate = float(health_rates[0])
     weight = band_overlap(library.age_bands, list(zip(uc["age_from"].astype(int), uc["age_to"].astype(int))))
@@ -157,9 +163,9 @@ def cost_rows(proposal: Proposal, library: Library, outcomes: list[str], g: np.n
     bearers = list(library.bearers["bearer_id"])
     components = list(COMPONENTS)
     shares = np.zeros((len(uc), len(bearers), len(components)))
-    for i, cost_id in enumerate(uc["cost_id"]):
+    for row, cost_id in enumerate(uc["cost_id"]):
         for b, c, share in library.cost_splits[cost_id]:
-            shares[i, bearers.index(b), components.index(c)] += share
+            shares[row, bearers.index(b), components.index(c)] += share
     return CostRows(uc, weight, timing, discount, shares, bearers)
 
 
@@ -272,7 +278,9 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
     def value(p: Proposal, option: dict[str, float], c: str) -> float:
         return option.get(c, p.baseline.get(c, np.nan))
 
-    x0 = np.array([[p.baseline.get(c, np.nan) for c in t["characteristic"]] for p in proposals], dtype=float).reshape(len(proposals), len(t))
+    x0 = np.array([[p.baseline.get(c, np.nan) for c in t["characteristic"]] for p in proposals], dtype=float).reshape(
+        len(proposals), len(t)
+    )
     x1 = np.array(
         [[[value(p, opt, c) for c in t["characteristic"]] for opt in p.options.values()] for p in proposals], dtype=float
     ).reshape(len(proposals), len(options), len(t))

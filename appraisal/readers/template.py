@@ -76,7 +76,14 @@ class _Cells:
                 self._values = load_workbook(self.path, data_only=True)
             cached = self._values[ws.title][ref].value
             if cached is None:
-                self.report(Problem("template.formula_unsaved", InCell(ws.title, ref, label), cell.value, "type the value, or open and save the workbook in Excel"))
+                self.report(
+                    Problem(
+                        "template.formula_unsaved",
+                        InCell(ws.title, ref, label),
+                        cell.value,
+                        "type the value, or open and save the workbook in Excel",
+                    )
+                )
                 return UNREADABLE
             return cached
         return cell.value
@@ -98,7 +105,7 @@ class _Cells:
 
 def _number(v: object, kind: str) -> float | int | None:
     """A cell's number, or None if it is not one (text, a date, a fraction where a whole number is needed)."""
-    if isinstance(v, bool) or isinstance(v, (dt.date, dt.datetime, dt.time)):
+    if isinstance(v, (bool, dt.date, dt.datetime, dt.time)):
         return None
     if isinstance(v, str):
         try:
@@ -120,9 +127,19 @@ def _open(path: Path, what: str) -> _Cells:
     problem = None
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        problem = Problem("file.kind", InFile(str(path)), suffix, "an old-style .xls workbook: open it in Excel and save it as an .xlsx workbook")
+        problem = Problem(
+            "file.kind",
+            InFile(str(path)),
+            suffix,
+            "an old-style .xls workbook: open it in Excel and save it as an .xlsx workbook",
+        )
     elif suffix != ".xlsx":
-        problem = Problem("file.kind", InFile(str(path)), suffix, "a proposal workbook is an .xlsx file: fill the template made by `appraisal template` and save it as .xlsx")
+        problem = Problem(
+            "file.kind",
+            InFile(str(path)),
+            suffix,
+            "a proposal workbook is an .xlsx file: fill the template made by `appraisal template` and save it as .xlsx",
+        )
     elif not path.exists():
         problem = Problem("file.missing", InFile(str(path)))
     if problem:
@@ -130,7 +147,17 @@ def _open(path: Path, what: str) -> _Cells:
     try:
         return _Cells(path)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ProposalError(what, [Problem("file.unreadable", InFile(str(path)), str(exc), "an .xlsx workbook (it may be damaged, or another kind of file renamed)")]) from None
+        raise ProposalError(
+            what,
+            [
+                Problem(
+                    "file.unreadable",
+                    InFile(str(path)),
+                    str(exc),
+                    "an .xlsx workbook (it may be damaged, or another kind of file renamed)",
+                )
+            ],
+        ) from None
 
 
 def read_template(path: str | Path, library: Library | None = None) -> Proposal:
@@ -147,16 +174,28 @@ def read_template(path: str | Path, library: Library | None = None) -> Proposal:
     cells = _open(path, what)
     missing = [s for s in SHEETS if s not in cells.wb.sheetnames]
     if missing:
-        raise ProposalError(what, [
-            Problem("template.missing_sheet", InFile(str(path)), s, f"a proposal workbook has the sheets {', '.join(SHEETS)} (make one with `appraisal template`)")
-            for s in missing
-        ])
+        raise ProposalError(
+            what,
+            [
+                Problem(
+                    "template.missing_sheet",
+                    InFile(str(path)),
+                    s,
+                    f"a proposal workbook has the sheets {', '.join(SHEETS)} (make one with `appraisal template`)",
+                )
+                for s in missing
+            ],
+        )
     stamp = cells.wb[STAMP_CELL[0]][STAMP_CELL[1]].value
     if stamp != stamp_text(library):
-        cells.report(Problem(
-            "template.other_library", InCell(*STAMP_CELL), stamp,
-            f"the installed library is {library_stamp(library)}: make a new template with `appraisal template NEW.xlsx` and copy your values across",
-        ))
+        cells.report(
+            Problem(
+                "template.other_library",
+                InCell(*STAMP_CELL),
+                stamp,
+                f"the installed library is {library_stamp(library)}: make a new template with `appraisal template NEW.xlsx` and copy your values across",
+            )
+        )
     placement = Placement()
     data: dict[str, Any] = {
         "site": _read_single(cells, "site."),
@@ -228,9 +267,23 @@ def _read_occupancy(cells: _Cells, placement: Placement) -> dict[int, object]:
         if year is UNREADABLE or share is UNREADABLE or (year is None and share is None):
             continue
         if year is None:
-            cells.report(Problem("proposal.unpaired", InCell(SITE, yref, "occupancy year"), NOTHING, f"{SITE}!{sref} gives a share: give the year it applies to"))
+            cells.report(
+                Problem(
+                    "proposal.unpaired",
+                    InCell(SITE, yref, "occupancy year"),
+                    NOTHING,
+                    f"{SITE}!{sref} gives a share: give the year it applies to",
+                )
+            )
         elif share is None:
-            cells.report(Problem("proposal.unpaired", InCell(SITE, sref, "share of full occupancy"), NOTHING, f"{SITE}!{yref} gives the year {year}: give the share (0 to 1)"))
+            cells.report(
+                Problem(
+                    "proposal.unpaired",
+                    InCell(SITE, sref, "share of full occupancy"),
+                    NOTHING,
+                    f"{SITE}!{yref} gives the year {year}: give the share (0 to 1)",
+                )
+            )
         elif year in out:
             cells.report(Problem("proposal.duplicate", InCell(SITE, yref, "occupancy year"), year, "give each year once"))
         else:
@@ -250,7 +303,9 @@ def _read_settings(cells: _Cells, library: Library) -> dict[str, object]:
         x = cells.read(ws, spec.ref, spec.kind, spec.label, allowed_in(spec))
         if x is None:
             hint = f" (the template's default is {spec.default})" if spec.default is not None else ""
-            cells.report(Problem("proposal.blank", InCell(SETTINGS, spec.ref, spec.label), NOTHING, f"allowed: {allowed_in(spec)}{hint}"))
+            cells.report(
+                Problem("proposal.blank", InCell(SETTINGS, spec.ref, spec.label), NOTHING, f"allowed: {allowed_in(spec)}{hint}")
+            )
         elif x is not UNREADABLE:
             out[field.split(".", 1)[1]] = x
     return out
@@ -268,9 +323,23 @@ def _read_option_names(cells: _Cells, ws: Worksheet, placement: Placement) -> di
         text = str(name)
         key = text.casefold()
         if key == "baseline":
-            cells.report(Problem("proposal.option_name", InCell(ENVIRONMENT, ref, "option name"), text, "'baseline' names the column to the left: give the option another name"))
+            cells.report(
+                Problem(
+                    "proposal.option_name",
+                    InCell(ENVIRONMENT, ref, "option name"),
+                    text,
+                    "'baseline' names the column to the left: give the option another name",
+                )
+            )
         elif key in seen:
-            cells.report(Problem("proposal.duplicate", InCell(ENVIRONMENT, ref, "option name"), text, f"also in {seen[key]}: give each option its own name"))
+            cells.report(
+                Problem(
+                    "proposal.duplicate",
+                    InCell(ENVIRONMENT, ref, "option name"),
+                    text,
+                    f"also in {seen[key]}: give each option its own name",
+                )
+            )
         else:
             seen[key] = ref
             options[col] = text
@@ -278,7 +347,9 @@ def _read_option_names(cells: _Cells, ws: Worksheet, placement: Placement) -> di
     return options
 
 
-def _read_environment(cells: _Cells, library: Library, placement: Placement) -> tuple[dict[str, object], dict[str, dict[str, object]]]:
+def _read_environment(
+    cells: _Cells, library: Library, placement: Placement
+) -> tuple[dict[str, object], dict[str, dict[str, object]]]:
     ws = cells.wb[ENVIRONMENT]
     g = GRID
     chars = library.characteristics.set_index("characteristic_id")
@@ -290,18 +361,41 @@ def _read_environment(cells: _Cells, library: Library, placement: Placement) -> 
     for row in range(g.first_row, ws.max_row + 1):
         cid = ws.cell(row=row, column=g.id_col).value
         cid = cid.strip() if isinstance(cid, str) else cid
-        filled = [col for col in range(g.baseline_col, placement.last_column + 1) if not is_blank(ws.cell(row=row, column=col).value)]
+        filled = [
+            col for col in range(g.baseline_col, placement.last_column + 1) if not is_blank(ws.cell(row=row, column=col).value)
+        ]
         if is_blank(cid):
             if filled:
                 refs = ", ".join(f"{g.letter(c)}{row}" for c in filled)
-                cells.report(Problem("template.value_outside_grid", InCell(ENVIRONMENT, refs), NOTHING, f"row {row} is not a characteristic's row (its column {g.letter(g.id_col)} is blank): type values only in characteristic rows"))
+                cells.report(
+                    Problem(
+                        "template.value_outside_grid",
+                        InCell(ENVIRONMENT, refs),
+                        NOTHING,
+                        f"row {row} is not a characteristic's row (its column {g.letter(g.id_col)} is blank): type values only in characteristic rows",
+                    )
+                )
             continue
         id_ref = f"{g.letter(g.id_col)}{row}"
         if cid not in chars.index:
-            cells.report(Problem("template.unknown_row", InCell(ENVIRONMENT, id_ref), cid, "this template does not match the evidence library: make a new one with `appraisal template`"))
+            cells.report(
+                Problem(
+                    "template.unknown_row",
+                    InCell(ENVIRONMENT, id_ref),
+                    cid,
+                    "this template does not match the evidence library: make a new one with `appraisal template`",
+                )
+            )
             continue
         if cid in placement.characteristic_rows:
-            cells.report(Problem("proposal.duplicate", InCell(ENVIRONMENT, id_ref), cid, f"also in row {placement.characteristic_rows[cid]}: keep one row"))
+            cells.report(
+                Problem(
+                    "proposal.duplicate",
+                    InCell(ENVIRONMENT, id_ref),
+                    cid,
+                    f"also in row {placement.characteristic_rows[cid]}: keep one row",
+                )
+            )
             continue
         placement.characteristic_rows[cid] = row
         c = chars.loc[cid]
@@ -322,8 +416,22 @@ def _read_environment(cells: _Cells, library: Library, placement: Placement) -> 
     for col in sorted(unnamed):
         ref = f"{g.letter(col)}{g.header_row}"
         if (ENVIRONMENT, ref) not in cells.reported:
-            cells.report(Problem("template.value_outside_grid", InCell(ENVIRONMENT, ref, "option name"), NOTHING, f"column {g.letter(col)} has values but no option name: type the option's name in {ref}, or clear the column"))
+            cells.report(
+                Problem(
+                    "template.value_outside_grid",
+                    InCell(ENVIRONMENT, ref, "option name"),
+                    NOTHING,
+                    f"column {g.letter(col)} has values but no option name: type the option's name in {ref}, or clear the column",
+                )
+            )
     missing = [cid for cid in chars.index if cid not in placement.characteristic_rows]
     if missing:
-        cells.report(Problem("template.missing_rows", InCell(ENVIRONMENT, f"{g.letter(g.id_col)}:{g.letter(g.id_col)}", "characteristic ids"), ", ".join(missing), "this template does not match the evidence library: make a new one with `appraisal template`"))
+        cells.report(
+            Problem(
+                "template.missing_rows",
+                InCell(ENVIRONMENT, f"{g.letter(g.id_col)}:{g.letter(g.id_col)}", "characteristic ids"),
+                ", ".join(missing),
+                "this template does not match the evidence library: make a new one with `appraisal template`",
+            )
+        )
     return baseline, values

@@ -31,4 +31,3 @@ def write_json(result: Result, path: str | Path) -> Path:
     }
     path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
     return path
-

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import Enum
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -236,7 +236,9 @@ def _environment(ws: Worksheet, library: Library, proposal: Proposal | None, n_o
     for k in range(n_options):
         _input(ws.cell(row=g.header_row, column=g.first_option_col + k), names[k] if k < len(names) else None)
         dv_name.add(f"{g.letter(g.first_option_col + k)}{g.header_row}")
-    ws.cell(row=g.header_row - 1, column=g.first_option_col, value="Options: type a name above each column").font = Font(italic=True)
+    ws.cell(row=g.header_row - 1, column=g.first_option_col, value="Options: type a name above each column").font = Font(
+        italic=True
+    )
     last_col = g.first_option_col + n_options - 1
     chars = library.characteristics
     r = g.first_row
@@ -249,8 +251,22 @@ def _environment(ws: Worksheet, library: Library, proposal: Proposal | None, n_o
             ws.cell(row=r, column=col).fill = GROUP_FILL
         r += 1
         for c in rows.itertuples():
-            typical = "" if is_blank(c.typical_england_value) else f"{c.typical_england_value:g} ({int(c.typical_year)})" if not is_blank(c.typical_year) else f"{c.typical_england_value:g}"
-            info = [c.characteristic_id, c.name, c.metric, c.unit, valid_range_text(c.valid_min, c.valid_max, c.unit), c.how_to_measure, typical]
+            typical = (
+                ""
+                if is_blank(c.typical_england_value)
+                else f"{c.typical_england_value:g} ({int(c.typical_year)})"
+                if not is_blank(c.typical_year)
+                else f"{c.typical_england_value:g}"
+            )
+            info = [
+                c.characteristic_id,
+                c.name,
+                c.metric,
+                c.unit,
+                valid_range_text(c.valid_min, c.valid_max, c.unit),
+                c.how_to_measure,
+                typical,
+            ]
             for j, text in enumerate(info):
                 cell = ws.cell(row=r, column=g.id_col + j, value=text)
                 cell.alignment = Alignment(wrap_text=j in (1, 2, 5), vertical="top")
@@ -259,17 +275,29 @@ def _environment(ws: Worksheet, library: Library, proposal: Proposal | None, n_o
             base = proposal.baseline.get(c.characteristic_id) if proposal else None
             _input(ws.cell(row=r, column=g.baseline_col), base)
             for k in range(n_options):
-                value = proposal.options[names[k]].get(c.characteristic_id) if k < len(names) else None
+                value = proposal.options[names[k]].get(c.characteristic_id) if proposal and k < len(names) else None
                 _input(ws.cell(row=r, column=g.first_option_col + k), value)
             low = None if is_blank(c.valid_min) else float(c.valid_min)
             high = None if is_blank(c.valid_max) else float(c.valid_max)
             dv = _validation(
-                ws, "number", low, high, title=c.name,
+                ws,
+                "number",
+                low,
+                high,
+                title=c.name,
                 message=f"{c.name}: {allowed_text(c.valid_min, c.valid_max, c.unit)}.",
             )
             dv.add(f"{g.letter(g.baseline_col)}{r}:{g.letter(last_col)}{r}")
             r += 1
-    widths = {g.id_col: 14, g.id_col + 1: 30, g.id_col + 2: 34, g.id_col + 3: 14, g.id_col + 4: 22, g.id_col + 5: 60, g.id_col + 6: 16}
+    widths = {
+        g.id_col: 14,
+        g.id_col + 1: 30,
+        g.id_col + 2: 34,
+        g.id_col + 3: 14,
+        g.id_col + 4: 22,
+        g.id_col + 5: 60,
+        g.id_col + 6: 16,
+    }
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     for col in range(g.baseline_col, last_col + 1):

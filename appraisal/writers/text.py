@@ -15,7 +15,6 @@ from appraisal.result import Result
 from appraisal.wording import DEATH_VALUATION_WORDS, SIGN_SENTENCE, TOTAL_LABEL, confidence_lines, gbp, price_year_label
 
 
-
 def summary_text(result: Result) -> str:
     """The summary an economist reads first: present value by bearer, and health changes, per option."""
     p = result.proposal
@@ -44,24 +43,42 @@ def summary_text(result: Result) -> str:
     for b in bearers:
         label = TOTAL_LABEL if b == "total" else names.get(b, b)
         lines.append(label.ljust(width) + "".join(gbp(table.loc[b, o]).rjust(col) for o in result.options))
-    lines.append("Benefit (= minus the total change)".ljust(width) + "".join(gbp(-table.loc["total", o]).rjust(col) for o in result.options))
+    lines.append(
+        "Benefit (= minus the total change)".ljust(width)
+        + "".join(gbp(-table.loc["total", o]).rjust(col) for o in result.options)
+    )
     lines.append("")
     health = result.health_summary()
     outcome_names = dict(zip(result.library.outcomes["outcome_id"], result.library.outcomes["name"]))
     lines.append("Change in cases over the period".ljust(width) + "".join(o.rjust(col) for o in result.options))
     for o in result.outcomes:
         vals = health[health["outcome"] == o].set_index("option")["change_in_cases"]
-        lines.append(outcome_names[o][: width - 2].ljust(width) + "".join(f"{vals[opt]:+,.2f}".rjust(col) for opt in result.options))
+        lines.append(
+            outcome_names[o][: width - 2].ljust(width) + "".join(f"{vals[opt]:+,.2f}".rjust(col) for opt in result.options)
+        )
     deaths = health.groupby("option")["change_in_deaths"].sum()
-    lines.append("Change in deaths (all outcomes)".ljust(width) + "".join(f"{deaths[o]:+,.2f}".rjust(col) for o in result.options))
+    lines.append(
+        "Change in deaths (all outcomes)".ljust(width) + "".join(f"{deaths[o]:+,.2f}".rjust(col) for o in result.options)
+    )
     u = result.uncertainty
     if u is not None:
         total = summary[summary["bearer"] == "total"].set_index("option")
         lines += ["", f"Uncertainty: {u.draws:,} Monte Carlo draws of the evidence (seed {u.seed})"]
-        lines.append("Total present value, 5th percentile".ljust(width) + "".join(gbp(total.loc[o, "present_value_gbp_p5"]).rjust(col) for o in result.options))
-        lines.append("Total present value, 95th percentile".ljust(width) + "".join(gbp(total.loc[o, "present_value_gbp_p95"]).rjust(col) for o in result.options))
-        lines.append("Probability of a saving overall".ljust(width) + "".join(f"{total.loc[o, 'probability_lower_cost']:.0%}".rjust(col) for o in result.options))
-    lines += ["", "How much of the answer rests on which evidence:"] + [f"  {line}" for line in confidence_lines(result.confidence(), result.options)]
+        lines.append(
+            "Total present value, 5th percentile".ljust(width)
+            + "".join(gbp(total.loc[o, "present_value_gbp_p5"]).rjust(col) for o in result.options)
+        )
+        lines.append(
+            "Total present value, 95th percentile".ljust(width)
+            + "".join(gbp(total.loc[o, "present_value_gbp_p95"]).rjust(col) for o in result.options)
+        )
+        lines.append(
+            "Probability of a saving overall".ljust(width)
+            + "".join(f"{total.loc[o, 'probability_lower_cost']:.0%}".rjust(col) for o in result.options)
+        )
+    lines += ["", "How much of the answer rests on which evidence:"] + [
+        f"  {line}" for line in confidence_lines(result.confidence(), result.options)
+    ]
     return "\n".join(lines)
 
 
@@ -80,7 +97,10 @@ def library_text(library: Library) -> str:
     def cost_text(o: str) -> list[str]:
         out = []
         for _, c in costs[costs["outcome_id"] == o].iterrows():
-            who = ", ".join(f"{b} {share:.0%}" + (f" as {comp}" if comp != c["component"] else "") for b, comp, share in library.cost_splits[c["cost_id"]])
+            who = ", ".join(
+                f"{b} {share:.0%}" + (f" as {comp}" if comp != c["component"] else "")
+                for b, comp, share in library.cost_splits[c["cost_id"]]
+            )
             per = pd.notna(c["per"])
             each = c["value"] / c["per"] if per else c["value"]
             total = f" (£{c['value']:,.0f} per {c['per']:,.0f})" if per else ""
@@ -121,22 +141,31 @@ def costs_text(library: Library, outcome: str) -> str:
     """
     outcomes = library.outcomes.set_index("outcome_id")
     if outcome not in outcomes.index:
-        raise AppraisalError("The outcome to show", [Problem("command.unknown_outcome", InField("--costs"), outcome, f"allowed: {', '.join(outcomes.index)}")])
+        raise AppraisalError(
+            "The outcome to show",
+            [Problem("command.unknown_outcome", InField("--costs"), outcome, f"allowed: {', '.join(outcomes.index)}")],
+        )
     o = outcomes.loc[outcome]
     bearer_names = dict(zip(library.bearers["bearer_id"], library.bearers["name"]))
     lines = [f"Unit costs of {o['name']} ({outcome}: {o['kind']}, ages {o['age_from']}-{o['age_to']})"]
-    lines += _wrap(f"Typical duration of a case: {duration_text(library, outcome)}", "") + [""]
+    lines += [*_wrap(f"Typical duration of a case: {duration_text(library, outcome)}", ""), ""]
     rows = library.unit_costs[library.unit_costs["outcome_id"] == outcome]
     used = []
     for _, c in rows.iterrows():
         each = c["value"] / c["per"] if pd.notna(c["per"]) else c["value"]
-        rng = f" (range £{c['low'] / (c['per'] if pd.notna(c['per']) else 1):,.0f} to £{c['high'] / (c['per'] if pd.notna(c['per']) else 1):,.0f})" if pd.notna(c["low"]) else ""
+        rng = (
+            f" (range £{c['low'] / (c['per'] if pd.notna(c['per']) else 1):,.0f} to £{c['high'] / (c['per'] if pd.notna(c['per']) else 1):,.0f})"
+            if pd.notna(c["low"])
+            else ""
+        )
         basis = c["basis"].replace("_", " ")
         if c["basis"] == "per_case_year":
             basis += f" for {c['duration_years']:g} year{'' if c['duration_years'] == 1 else 's'}"
         if pd.notna(c["delay_years"]) and c["delay_years"]:
             basis += f", starting {c['delay_years']} years after onset"
-        lines.append(f"  {c['cost_id']}: £{each:,.2f}{rng} {basis}, ages {c['age_from']}-{c['age_to']}, {c['price_year']}-{(int(c['price_year']) + 1) % 100:02d} prices")
+        lines.append(
+            f"  {c['cost_id']}: £{each:,.2f}{rng} {basis}, ages {c['age_from']}-{c['age_to']}, {c['price_year']}-{(int(c['price_year']) + 1) % 100:02d} prices"
+        )
         for b, comp, share in library.cost_splits[c["cost_id"]]:
             lines.append(f"      {comp.replace('_', ' ')}: {share:.1%} -> {bearer_names.get(b, b)}")
         lines.append(f"      source: {c['source']}, {c['locator']} [{c['verified_in']}]")
@@ -208,13 +237,16 @@ def coverage_text(library: Library) -> str:
                 "  ",
             )
     lines += ["", "Outcomes by kind (* = reached by a default link)"]
-    reached = set(library.reached_outcomes())
+    reached_any = set(library.reached_outcomes())
     for kind in OUTCOME_KINDS:
-        ids = [o + ("*" if o in reached else "") for o in outs.loc[outs["kind"] == kind, "outcome_id"]]
+        ids = [o + ("*" if o in reached_any else "") for o in outs.loc[outs["kind"] == kind, "outcome_id"]]
         lines += _wrap(f"{kind} ({len(ids)}): {', '.join(ids) or 'none'}", "  ")
     non_fatal = outs.loc[outs["fatal"] == "no", "outcome_id"]
     with_duration = [o for o in non_fatal if o in set(library.durations["outcome_id"])]
-    lines += ["", f"Typical duration of a case (pathways/durations.csv; a death has none): {len(with_duration)} of {len(non_fatal)} non-fatal outcomes"]
+    lines += [
+        "",
+        f"Typical duration of a case (pathways/durations.csv; a death has none): {len(with_duration)} of {len(non_fatal)} non-fatal outcomes",
+    ]
     for o in with_duration:
         lines += _wrap(f"{o}: {duration_text(library, o)}", "  ")
     missing = [o for o in non_fatal if o not in with_duration]
@@ -225,5 +257,8 @@ def coverage_text(library: Library) -> str:
         lines += _wrap(f"searched: {g['what_was_searched']}", "      ")
         lines += _wrap(f"why out: {g['why_out']}", "      ")
     not_found = library.cost_coverage[library.cost_coverage["status"] == "not_found"]
-    lines += ["", f"Cost components not found: {len(not_found)} (outcome x component; see 'appraisal library show --costs OUTCOME')"]
+    lines += [
+        "",
+        f"Cost components not found: {len(not_found)} (outcome x component; see 'appraisal library show --costs OUTCOME')",
+    ]
     return "\n".join(lines)

@@ -8,7 +8,9 @@ tables; nothing is recomputed here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -30,7 +32,7 @@ from appraisal.wording import (
 )
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
-CASES = '#,##0.00;[Red]-#,##0.00'
+CASES = "#,##0.00;[Red]-#,##0.00"
 HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 SHEET_NAMES = ("Summary", "Cost landing", "By pathway", "Cases and deaths", "Evidence", "Inputs", "Sensitivity")
 
@@ -83,7 +85,7 @@ def _header(ws: Worksheet, row: int, labels: list[str], col: int = 1) -> None:
         c.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _table(ws: Worksheet, df: pd.DataFrame, row: int, formats: dict[str, str] | None = None, col: int = 1) -> int:
+def _table(ws: Worksheet, df: pd.DataFrame, row: int, formats: Mapping[Any, str] | None = None, col: int = 1) -> int:
     """Write ``df`` with a header at ``row``; returns the first row after it."""
     _header(ws, row, list(df.columns), col)
     formats = formats or {}
@@ -135,13 +137,21 @@ def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFr
         cols = [f"present_value_gbp_p{q}" for q in PERCENTILES] + ["probability_lower_cost"]
         ranges = summary[["option", "bearer", *cols]].copy()
         ranges["bearer"] = [names.get(b, b) for b in ranges["bearer"]]
-        ranges.columns = ["Option", "Bearer", *[f"{q}th percentile (£)" for q in PERCENTILES], "Probability the option lowers this cost"]
+        ranges.columns = [
+            "Option",
+            "Bearer",
+            *[f"{q}th percentile (£)" for q in PERCENTILES],
+            "Probability the option lowers this cost",
+        ]
 
     health = result.health_summary()
     rows = []
     for outcome in result.outcomes:
         h = health[health["outcome"] == outcome].set_index("option")
-        rows.append({"Outcome": f"{names.get(outcome, outcome)}: change in cases"} | {o: h.loc[o, "change_in_cases"] for o in result.options})
+        rows.append(
+            {"Outcome": f"{names.get(outcome, outcome)}: change in cases"}
+            | {o: h.loc[o, "change_in_cases"] for o in result.options}
+        )
     h = health.groupby("option")[["change_in_deaths", "change_in_life_years"]].sum()
     rows.append({"Outcome": "Deaths averted (all outcomes)"} | {o: -h.loc[o, "change_in_deaths"] for o in result.options})
     rows.append({"Outcome": "Life-years gained (undiscounted)"} | {o: -h.loc[o, "change_in_life_years"] for o in result.options})
@@ -163,10 +173,14 @@ def _axes(chart) -> None:
 def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     p = result.proposal
     s = p.settings
-    row = _title(ws, f"Health appraisal of {p.site.name}", [
-        "Change in cost under each option against the baseline, by who bears it. A negative number is a saving; the benefit is minus the total change.",
-        money_note(result.proposal.settings),
-    ])
+    row = _title(
+        ws,
+        f"Health appraisal of {p.site.name}",
+        [
+            "Change in cost under each option against the baseline, by who bears it. A negative number is a saving; the benefit is minus the total change.",
+            money_note(result.proposal.settings),
+        ],
+    )
     t = summary_tables(result, names)
     n = len(result.options)
     ws.cell(row=row, column=1, value="Present value of the change in cost, by bearer").font = Font(bold=True)
@@ -186,10 +200,14 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     bars.height, bars.width = 9, 18
     ws.add_chart(bars, f"{get_column_letter(n + 3)}{first}")
 
-    if t["ranges"] is not None:
-        u = result.uncertainty
+    u = result.uncertainty
+    if t["ranges"] is not None and u is not None:
         row += 1
-        ws.cell(row=row, column=1, value=f"Range of the present value from {u.draws:,} Monte Carlo draws of the evidence (seed {u.seed})").font = Font(bold=True)
+        ws.cell(
+            row=row,
+            column=1,
+            value=f"Range of the present value from {u.draws:,} Monte Carlo draws of the evidence (seed {u.seed})",
+        ).font = Font(bold=True)
         fmt = {f"{q}th percentile (£)": GBP for q in PERCENTILES} | {"Probability the option lowers this cost": "0%"}
         row = _table(ws, t["ranges"], row + 1, fmt)
 
@@ -201,7 +219,9 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     row += 1
 
     row += 1
-    ws.cell(row=row, column=1, value="Health: change over the whole period (a negative change in cases is cases averted)").font = Font(bold=True)
+    ws.cell(
+        row=row, column=1, value="Health: change over the whole period (a negative change in cases is cases averted)"
+    ).font = Font(bold=True)
     row = _table(ws, t["cases"], row + 1, {o: CASES for o in result.options})
 
     row += 1
@@ -243,25 +263,48 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
 
 
 def _sensitivity(ws: Worksheet, result: Result) -> None:
-    row = _title(ws, "Sensitivity: what drives each option's present value", [
-        "One-way: each link and unit cost set to the low and to the high end of its 95% interval, every other input central.",
-        "The tornado charts show the change in each option's total present value from its central value. " + money_note(result.proposal.settings),
-    ])
+    row = _title(
+        ws,
+        "Sensitivity: what drives each option's present value",
+        [
+            "One-way: each link and unit cost set to the low and to the high end of its 95% interval, every other input central.",
+            "The tornado charts show the change in each option's total present value from its central value. "
+            + money_note(result.proposal.settings),
+        ],
+    )
     judgements = judgement_table(result.value_judgements(), result.proposal.settings)
-    ws.cell(row=row, column=1, value="Value judgements: total present value of the change in cost under each").font = Font(bold=True)
+    ws.cell(row=row, column=1, value="Value judgements: total present value of the change in cost under each").font = Font(
+        bold=True
+    )
     judgements = judgements.rename(columns={"scenario": "Scenario"})
     row = _table(ws, judgements, row + 1, {o: GBP for o in result.options}) + 1
     sens = result.sensitivity()
-    table = pd.DataFrame({
-        "Option": sens["option"], "Kind": sens["kind"], "Library id": sens["id"], "What": sens["what"],
-        "Low value": sens["low"], "High value": sens["high"],
-        "Present value, central (£)": sens["pv_central"], "At low value (£)": sens["pv_at_low"],
-        "At high value (£)": sens["pv_at_high"], "Swing (£)": sens["swing"],
-        "Change at low (£)": sens["pv_at_low"] - sens["pv_central"], "Change at high (£)": sens["pv_at_high"] - sens["pv_central"],
-    })
+    table = pd.DataFrame(
+        {
+            "Option": sens["option"],
+            "Kind": sens["kind"],
+            "Library id": sens["id"],
+            "What": sens["what"],
+            "Low value": sens["low"],
+            "High value": sens["high"],
+            "Present value, central (£)": sens["pv_central"],
+            "At low value (£)": sens["pv_at_low"],
+            "At high value (£)": sens["pv_at_high"],
+            "Swing (£)": sens["swing"],
+            "Change at low (£)": sens["pv_at_low"] - sens["pv_central"],
+            "Change at high (£)": sens["pv_at_high"] - sens["pv_central"],
+        }
+    )
     ws.cell(row=row, column=1, value="One-way sensitivity (largest swing first within each option)").font = Font(bold=True)
     first = row + 1
-    money = ["Present value, central (£)", "At low value (£)", "At high value (£)", "Swing (£)", "Change at low (£)", "Change at high (£)"]
+    money = [
+        "Present value, central (£)",
+        "At low value (£)",
+        "At high value (£)",
+        "Swing (£)",
+        "Change at low (£)",
+        "Change at high (£)",
+    ]
     end = _table(ws, table, first, dict.fromkeys(money, GBP))
     anchor_row = 3
     for option in result.options:
@@ -292,10 +335,14 @@ def _sensitivity(ws: Worksheet, result: Result) -> None:
 
 
 def _cost_landing(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
-    row = _title(ws, "Cost landing: change in cost by bearer, component and year", [
-        "Present value, then the undiscounted change in each year. A negative number is a saving to that bearer.",
-        money_note(result.proposal.settings),
-    ])
+    row = _title(
+        ws,
+        "Cost landing: change in cost by bearer, component and year",
+        [
+            "Present value, then the undiscounted change in each year. A negative number is a saving to that bearer.",
+            money_note(result.proposal.settings),
+        ],
+    )
     cl = result.cost_landing()
     keys = ["option", "bearer", "component"]
     pv = cl.groupby(keys, sort=False)["present_value_gbp"].sum()
@@ -313,20 +360,26 @@ def _cost_landing(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
 
 
 def _by_pathway(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
-    row = _title(ws, "By pathway: characteristic -> (mediator) -> outcome", [
-        "Change in cases over the whole period and the present value of the change in cost, for each pathway and option.",
-        money_note(result.proposal.settings),
-    ])
+    row = _title(
+        ws,
+        "By pathway: characteristic -> (mediator) -> outcome",
+        [
+            "Change in cases over the whole period and the present value of the change in cost, for each pathway and option.",
+            money_note(result.proposal.settings),
+        ],
+    )
     t = result.by_pathway()
-    table = pd.DataFrame({
-        "Option": t["option"],
-        "Characteristic": [names.get(x, x) for x in t["characteristic"]],
-        "Mediator": [names.get(x, x) if x else "" for x in t["mediator"]],
-        "Outcome": [names.get(x, x) for x in t["outcome"]],
-        "Links (library ids)": t["link"],
-        "Change in cases": t["change_in_cases"],
-        "Present value (£)": t["present_value_gbp"],
-    })
+    table = pd.DataFrame(
+        {
+            "Option": t["option"],
+            "Characteristic": [names.get(x, x) for x in t["characteristic"]],
+            "Mediator": [names.get(x, x) if x else "" for x in t["mediator"]],
+            "Outcome": [names.get(x, x) for x in t["outcome"]],
+            "Links (library ids)": t["link"],
+            "Change in cases": t["change_in_cases"],
+            "Present value (£)": t["present_value_gbp"],
+        }
+    )
     _table(ws, table, row, {"Change in cases": CASES, "Present value (£)": GBP})
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
     _widths(ws, {1: 16, 2: 34, 3: 24, 4: 34, 5: 48, 6: 16, 7: 18})
@@ -334,8 +387,16 @@ def _by_pathway(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
 
 def cases_table(result: Result, names: dict[str, str]) -> pd.DataFrame:
     """The Cases and deaths sheet's table: option x outcome x measure, total and one column per year."""
-    c = result.cases().groupby(["option", "outcome", "year"], sort=False)[["change_in_cases", "change_in_deaths", "change_in_life_years"]].sum()
-    measures = {"change_in_cases": "Change in cases", "change_in_deaths": "Change in deaths", "change_in_life_years": "Change in life-years lost"}
+    c = (
+        result.cases()
+        .groupby(["option", "outcome", "year"], sort=False)[["change_in_cases", "change_in_deaths", "change_in_life_years"]]
+        .sum()
+    )
+    measures = {
+        "change_in_cases": "Change in cases",
+        "change_in_deaths": "Change in deaths",
+        "change_in_life_years": "Change in life-years lost",
+    }
     fatal = dict(zip(result.outcomes, result.model.fatal))
     rows = []
     for o in result.options:
@@ -344,14 +405,21 @@ def cases_table(result: Result, names: dict[str, str]) -> pd.DataFrame:
                 if key != "change_in_cases" and not fatal[outcome]:
                     continue
                 series = c.loc[(o, outcome), key]
-                rows.append({"Option": o, "Outcome": names.get(outcome, outcome), "Measure": label, "Total": series.sum()} | {int(y): v for y, v in series.items()})
+                rows.append(
+                    {"Option": o, "Outcome": names.get(outcome, outcome), "Measure": label, "Total": series.sum()}
+                    | {int(y): v for y, v in series.items()}
+                )
     return pd.DataFrame(rows)
 
 
 def _cases(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
-    row = _title(ws, "Cases and deaths: change by outcome, option and year", [
-        "Change against the baseline; a negative number is cases or deaths averted. Life-years lost are undiscounted.",
-    ])
+    row = _title(
+        ws,
+        "Cases and deaths: change by outcome, option and year",
+        [
+            "Change against the baseline; a negative number is cases or deaths averted. Life-years lost are undiscounted.",
+        ],
+    )
     table = cases_table(result, names)
     years = [c for c in table.columns if isinstance(c, int)]
     _table(ws, table, row, {"Total": CASES} | {y: CASES for y in years})
@@ -360,13 +428,24 @@ def _cases(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
 
 
 def _evidence(ws: Worksheet, result: Result) -> None:
-    row = _title(ws, "Evidence behind every number", [
-        "Each exposure-response link and unit cost that contributed, with its full citation, where in the source the value is, and whether it was read in the primary source.",
-    ])
-    e = result.evidence().rename(columns={
-        "kind": "Kind", "id": "Library id", "what": "What", "source": "Source id",
-        "citation": "Citation", "locator": "Where in the source", "verified_in": "Verified in",
-    })
+    row = _title(
+        ws,
+        "Evidence behind every number",
+        [
+            "Each exposure-response link and unit cost that contributed, with its full citation, where in the source the value is, and whether it was read in the primary source.",
+        ],
+    )
+    e = result.evidence().rename(
+        columns={
+            "kind": "Kind",
+            "id": "Library id",
+            "what": "What",
+            "source": "Source id",
+            "citation": "Citation",
+            "locator": "Where in the source",
+            "verified_in": "Verified in",
+        }
+    )
     _table(ws, e, row)
     for r in range(row + 1, row + 1 + len(e)):
         for col in (3, 5, 6, 7):
@@ -377,24 +456,33 @@ def _evidence(ws: Worksheet, result: Result) -> None:
 
 def _inputs(ws: Worksheet, result: Result) -> None:
     p = result.proposal
-    row = _title(ws, "Inputs: the proposal as read", [f"Site: {p.site.name}" + (f", {p.site.local_authority}" if p.site.local_authority else "")])
+    row = _title(
+        ws,
+        "Inputs: the proposal as read",
+        [f"Site: {p.site.name}" + (f", {p.site.local_authority}" if p.site.local_authority else "")],
+    )
     lib = result.library
     chars = lib.characteristics.set_index("characteristic_id")
     used = [c for c in chars.index if c in p.baseline]
-    env = pd.DataFrame({
-        "Characteristic": [chars.loc[c, "name"] for c in used],
-        "Unit": [chars.loc[c, "unit"] for c in used],
-        "Baseline": [p.baseline[c] for c in used],
-    })
+    env = pd.DataFrame(
+        {
+            "Characteristic": [chars.loc[c, "name"] for c in used],
+            "Unit": [chars.loc[c, "unit"] for c in used],
+            "Baseline": [p.baseline[c] for c in used],
+        }
+    )
     for o, values in p.options.items():
         env[o] = [values.get(c, p.baseline[c]) for c in used]
-    ws.cell(row=row, column=1, value="Environment (an option that does not set a value keeps the baseline)").font = Font(bold=True)
+    ws.cell(row=row, column=1, value="Environment (an option that does not set a value keeps the baseline)").font = Font(
+        bold=True
+    )
     row = _table(ws, env, row + 1) + 1
     ws.cell(row=row, column=1, value="Residents at full occupancy").font = Font(bold=True)
-    if p.population.total is not None:
+    bands = p.population.by_age_band
+    if bands is None:
         pop = pd.DataFrame({"Residents": ["Total (spread over England's age structure)"], "Number": [p.population.total]})
     else:
-        pop = pd.DataFrame({"Residents": [f"Aged {b}" for b in p.population.by_age_band], "Number": list(p.population.by_age_band.values())})
+        pop = pd.DataFrame({"Residents": [f"Aged {b}" for b in bands], "Number": list(bands.values())})
     row = _table(ws, pop, row + 1) + 1
     ws.cell(row=row, column=1, value="Occupancy phasing").font = Font(bold=True)
     occ = pd.DataFrame({"Year": list(p.occupancy), "Share of full occupancy": list(p.occupancy.values())})
