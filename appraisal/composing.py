@@ -15,9 +15,6 @@ from appraisal.evidence.library import Library, load_library
 from appraisal.proposal import DeathValuation, Discounting, Proposal
 from appraisal.result import Result
 
-#: The value-judgement scenarios, by id: what each changes in the settings (filled in by :func:`judgement_settings`).
-JUDGEMENTS = ("as_set", "other_death_valuation", "health_at_standard_rate", "no_discounting")
-
 
 def judgement_settings(proposal: Proposal) -> dict[str, dict[str, object]]:
     """Each value-judgement scenario's changes to the proposal's settings.
@@ -44,7 +41,7 @@ def _central_total(model: Model) -> list[float]:
 
 
 def value_judgements(proposal: Proposal, library: Library, central: Model) -> pd.DataFrame:
-    """``scenario`` (an id of :data:`JUDGEMENTS`) x option: total present value under each value judgement."""
+    """``scenario`` (an id of :func:`judgement_settings`) x option: total present value under each value judgement."""
     rows = []
     for scenario, change in judgement_settings(proposal).items():
         if change:

@@ -41,7 +41,6 @@ class Cell:
     label: str
     kind: str
     help: str
-    required: bool = False
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
@@ -57,7 +56,7 @@ class Cell:
 
 
 CELLS: dict[str, Cell] = {
-    "site.name": Cell(SITE, "C4", "Site or scheme name", "text", "As it should appear on the report.", required=True),
+    "site.name": Cell(SITE, "C4", "Site or scheme name", "text", "As it should appear on the report."),
     "site.local_authority": Cell(SITE, "C5", "Local authority", "text", "Optional."),
     "population.total": Cell(
         SITE,
@@ -74,7 +73,6 @@ CELLS: dict[str, Cell] = {
         "Appraisal start year",
         "whole",
         "Year 0 of the appraisal: present values are discounted to this year.",
-        required=True,
         low=1990,
         high=2100,
     ),
@@ -84,7 +82,6 @@ CELLS: dict[str, Cell] = {
         "Appraisal period (years)",
         "whole",
         "How many years are appraised, from the start year. 60 years is usual for housing and regeneration.",
-        required=True,
         low=1,
         high=125,
         default=60,
@@ -95,7 +92,6 @@ CELLS: dict[str, Cell] = {
         "Price year",
         "whole",
         "All money is shown in this financial year's prices (2024 = 2024-25), uplifted with the HM Treasury GDP deflator.",
-        required=True,
     ),
     "settings.discounting": Cell(
         SETTINGS,

@@ -54,7 +54,7 @@ def gbp(x: float) -> str:
 
 
 def judgement_label(scenario: str, settings: Settings) -> str:
-    """A value-judgement scenario id (see :data:`appraisal.composing.JUDGEMENTS`) in words."""
+    """A value-judgement scenario id (see :func:`appraisal.composing.judgement_settings`) in words."""
     if scenario == "other_death_valuation":
         other = (
             "the value of a prevented fatality"
