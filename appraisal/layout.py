@@ -301,10 +301,11 @@ def cell_of(path: str, placement: Placement, library: Library) -> Place:
         return InCell(
             ENVIRONMENT, f"{g.letter(g.baseline_col)}{placement.characteristic_rows[parts[1]]}", f"{parts[1]}, baseline"
         )
-    if len(parts) >= 2 and parts[0] == "options" and parts[1] in placement.option_columns:
-        col = g.letter(placement.option_columns[parts[1]])
-        if len(parts) == 2:
-            return InCell(ENVIRONMENT, f"{col}{g.header_row}", f"option {parts[1]!r}")
-        if len(parts) == 3 and parts[2] in placement.characteristic_rows:
-            return InCell(ENVIRONMENT, f"{col}{placement.characteristic_rows[parts[2]]}", f"{parts[2]}, option {parts[1]!r}")
+    for name, column in placement.option_columns.items():  # an option's name may itself hold a dot
+        col = g.letter(column)
+        if path == f"options.{name}":
+            return InCell(ENVIRONMENT, f"{col}{g.header_row}", f"option {name!r}")
+        cid = path.removeprefix(f"options.{name}.") if path.startswith(f"options.{name}.") else None
+        if cid in placement.characteristic_rows:
+            return InCell(ENVIRONMENT, f"{col}{placement.characteristic_rows[cid]}", f"{cid}, option {name!r}")
     return InField(path)

@@ -429,3 +429,14 @@ def test_libreoffice_opens_the_template_and_the_report(tmp_path, blank, report):
         assert run.returncode == 0, run.stderr
         pdf = tmp_path / (src.stem + ".pdf")
         assert pdf.is_file() and pdf.stat().st_size > 1000
+
+
+def test_a_problem_in_an_option_whose_name_holds_a_dot_is_placed_at_its_cell(filled, library):
+    wb = load_workbook(filled)
+    env = wb["Environment"]
+    env.cell(row=GRID.header_row, column=GRID.first_option_col, value="phase 1.5")
+    rows = env_rows(env)
+    env.cell(row=rows["damp_mould"], column=GRID.first_option_col, value=3.0)
+    wb.save(filled)
+    (p,) = problems_of(filled, library)
+    assert (p.code, at(p)) == ("proposal.out_of_range", f"Environment!{cell(rows, 'damp_mould', GRID.first_option_col)}")
