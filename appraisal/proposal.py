@@ -275,6 +275,18 @@ def pydantic_problems(exc: ValidationError) -> list[Problem]:
     return out
 
 
+def _with_unit(problem: Problem, library: Library) -> Problem:
+    """A characteristic's value that is not a number is told the characteristic's unit and range."""
+    parts = str(problem.place).split(".")
+    cid = parts[-1] if parts[0] in ("baseline", "options") and problem.code == "proposal.not_number" else None
+    chars = library.characteristics.set_index("characteristic_id")
+    if cid not in chars.index:
+        return problem
+    c = chars.loc[cid]
+    allowed = f"allowed: {allowed_text(c['valid_min'], c['valid_max'], c['unit'])} ({c['name']})"
+    return Problem(problem.code, problem.place, problem.found, allowed)
+
+
 def make_proposal(data: object, library: Library | None = None, what: str = "The proposal") -> Proposal:
     """Build and check a proposal from plain data (as read from YAML or Excel, or written in Python).
 
@@ -289,7 +301,7 @@ def make_proposal(data: object, library: Library | None = None, what: str = "The
     try:
         proposal = Proposal.model_validate(data)
     except ValidationError as exc:
-        problems = pydantic_problems(exc)
+        problems = [_with_unit(q, library) for q in pydantic_problems(exc)]
         seen = {q.place for q in problems}
         problems += [q for q in check_values(data.get("baseline"), data.get("options"), library) if q.place not in seen]
         raise ProposalError(what, problems) from None
