@@ -163,6 +163,19 @@ def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFr
     return {"by_bearer": by_bearer, "cases": cases, "by_year": by_year, "ranges": ranges}
 
 
+#: Width of the Summary sheet's first column, in characters.
+SUMMARY_TEXT_WIDTH = 52
+
+
+def _wrap_in_a(ws: Worksheet, row: int) -> None:
+    """Wrap a long sentence in column A, with a row tall enough for it, so the sheet prints one A4 page wide
+    at a readable size (a row height is not fitted to wrapped text when the file is opened)."""
+    cell = ws.cell(row=row, column=1)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    lines = -(-len(str(cell.value or "")) // (SUMMARY_TEXT_WIDTH - 4))
+    ws.row_dimensions[row].height = 15 * max(lines, 1)
+
+
 def _axes(chart) -> None:
     """Show both axes (Excel hides them unless told) and put category labels below the plot, clear of negative bars."""
     chart.x_axis.delete = False
@@ -181,6 +194,8 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
             money_note(result.proposal.settings),
         ],
     )
+    for r in range(2, row - 1):
+        _wrap_in_a(ws, r)
     t = summary_tables(result, names)
     n = len(result.options)
     ws.cell(row=row, column=1, value="Present value of the change in cost, by bearer").font = Font(bold=True)
@@ -216,6 +231,7 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     for line in confidence_lines(result.confidence(), result.options):
         row += 1
         ws.cell(row=row, column=1, value=line)
+        _wrap_in_a(ws, row)
     row += 1
 
     row += 1
@@ -258,7 +274,7 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     _axes(line)
     line.height, line.width = 9, 18
     ws.add_chart(line, f"{get_column_letter(n + 3)}{first}")
-    _widths(ws, {1: 52}, default=18, upto=n + 1)
+    _widths(ws, {1: SUMMARY_TEXT_WIDTH}, default=18, upto=n + 1)
     ws.freeze_panes = "A4"
 
 
