@@ -183,3 +183,20 @@ def test_polynomial_curve_gives_hand_worked_prevalence_change(tmp_path):
     from appraisal import LibraryError
     with pytest.raises(LibraryError, match="stay above 0, and not fall without end, from the threshold 10"):
         load_library(root)
+
+
+def test_two_sites_run_on_the_site_axis_and_add_up(tmp_path):
+    """The engine's arrays lead with a site axis: two sites in one model give each site's own result."""
+    from appraisal.engine.accounts import run_accounts
+    from appraisal.engine.model import build_model
+
+    lib = load_library(tiny_library(tmp_path, [LOG_X]))
+    small = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}})
+    large = small.model_copy(update={"population": small.population.model_copy(update={"total": 300_000.0})})
+    one = build_model(small, lib)
+    both = build_model([small, large], lib)
+    assert one.base_cases.shape[0] == 1 and both.base_cases.shape[0] == 2
+    single = run_accounts(one, one.central_link_values, one.central_cost_values).pv[0, 0]
+    pair = run_accounts(both, both.central_link_values, both.central_cost_values).pv[0]
+    np.testing.assert_allclose(pair[0], single)
+    np.testing.assert_allclose(pair[1], 3 * single)
