@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from appraisal.engine import appraise
-from appraisal.errors import AppraisalError, Problem
+from appraisal.errors import AppraisalError, InFile, Problem
 from appraisal.evidence.library import load_library
 from appraisal.proposal import load_proposal
 from appraisal.report import costs_text, coverage_text, library_text, summary_text
@@ -46,7 +46,7 @@ def _run(args: argparse.Namespace) -> int:
 def _template(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if path.suffix.lower() != ".xlsx":
-        raise AppraisalError("The template", [Problem(str(path), "the template is an Excel workbook: give a path ending in .xlsx")])
+        raise AppraisalError("The template", [Problem("command.template_path", InFile(str(path)), path.suffix, "give a path ending in .xlsx")])
     write_template(path, load_library(args.library))
     print(f"Template written to {path}. Fill the yellow cells, then: appraisal run {path} --out report.xlsx")
     return 0

@@ -17,10 +17,10 @@ import pandas as pd
 
 from appraisal import costing, risk
 from appraisal.demography import OPEN_AGE
-from appraisal.evidence.library import Library, curve_value, load_library
+from appraisal.evidence.library import Library, load_library
 from appraisal.proposal import Proposal, check_proposal
-from appraisal.errors import Problem, ProposalError
-from appraisal.evidence.tables import COMPONENTS
+from appraisal.errors import InField, Problem, ProposalError
+from appraisal.evidence.schemas import COMPONENTS
 
 HEALTH_COMPONENTS = ("quality_of_life", "mortality")
 
@@ -31,7 +31,7 @@ class Pathways:
 
     A direct pathway is one link (characteristic -> outcome); a mediated one is
     two (characteristic -> mediator, mediator -> outcome). Columns:
-    characteristic, mediator ("" if direct), outcome, first_link, outcome_link,
+    characteristic, mediator (None if direct), outcome, first_link, outcome_link,
     overlap_group (of the link acting on the outcome), age_from, age_to.
     """
 
@@ -115,7 +115,7 @@ def log_ratios(model: "Model", link_values: np.ndarray) -> np.ndarray:
     first = link_values[:, model.first_idx][:, None, :]  # [draw, 1, pathway]
     ratio = link_values[:, model.last_idx][:, None, :]
     x0, x1 = model.x0[None, None, :], model.x1[None]
-    mediated = (t["mediator"] != "").to_numpy()
+    mediated = t["mediator"].notna().to_numpy()
     share_mediated = ~np.isnan(model.mediator_share)
     # A pathway through a share mediator: the link into it moves the share's odds,
     # and the link out of it sees the share move from its England baseline.
@@ -145,7 +145,7 @@ def _form_log_ratio(
     shares = form == "proportion_exposed"
     powers = form == "power"
     curves = form == "polynomial"
-    p0, p1 = curve_value(curve, threshold, x0), curve_value(curve, threshold, x1)
+    p0, p1 = risk.curve_value(curve, threshold, x0), risk.curve_value(curve, threshold, x1)
     with np.errstate(divide="ignore", invalid="ignore"):
         curve_ratio = np.log(np.where(curves, p1, 1.0) / np.where(curves, p0, 1.0))
         return np.select(
@@ -326,7 +326,7 @@ def build_model(proposal: Proposal, library: Library) -> Model:
     threshold = links["threshold"].to_numpy(float)[last_idx]
     for p in np.flatnonzero(links["form"].to_numpy()[last_idx] == "polynomial"):
         curve[:, p] = coefs.loc[t["outcome_link"].iloc[p]].to_numpy(float)
-        base_cases[p] = pop * outcome_share[p] * curve_value(curve[:, p], threshold[p], x0[p])
+        base_cases[p] = pop * outcome_share[p] * risk.curve_value(curve[:, p], threshold[p], x0[p])
     costs = cost_rows(proposal, library, outcomes, g, life_exp)
     row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]], dtype=int)
     return Model(
@@ -381,8 +381,9 @@ def _check_finite(annual: np.ndarray, proposal: Proposal, t: pd.DataFrame) -> No
     names = list(proposal.options)
     problems = [
         Problem(
-            f"options.{names[o]}.{t['characteristic'].iloc[p]}",
-            f"the change from the baseline is too large for the evidence on {t['outcome'].iloc[p]} "
+            "result.not_finite",
+            InField(f"options.{names[o]}.{t['characteristic'].iloc[p]}"),
+            allowed=f"the change from the baseline is too large for the evidence on {t['outcome'].iloc[p]} "
             "(the result is not a finite number); check the value and its unit",
         )
         for o, p in zip(*np.nonzero(bad))

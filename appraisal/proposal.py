@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from appraisal.errors import Problem, ProposalError
+from appraisal.errors import InField, InFile, Problem, ProposalError
 from appraisal.evidence.library import Library, load_library
 
 
@@ -109,25 +109,25 @@ def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
     p: list[Problem] = []
     pop = proposal.population
     if (pop.total is None) == (pop.by_age_band is None):
-        p.append(Problem("population", "give either total or by_age_band, not both and not neither"))
+        p.append(Problem("proposal.population_one_way", InField("population"), allowed="give either total or by_age_band, not both and not neither"))
     if pop.by_age_band is not None:
         labels = library.band_labels
         for band in pop.by_age_band:
             if band not in labels:
-                p.append(Problem(f"population.by_age_band.{band}", f"unknown age band; allowed: {', '.join(labels)}"))
+                p.append(Problem("proposal.unknown_age_band", InField(f"population.by_age_band.{band}"), band, f"allowed: {', '.join(labels)}"))
         missing = [b for b in labels if b not in pop.by_age_band]
         if missing:
-            p.append(Problem("population.by_age_band", f"missing age band(s) {', '.join(missing)}: give 0 where there are no residents"))
+            p.append(Problem("proposal.missing_age_band", InField("population.by_age_band"), allowed=f"missing age band(s) {', '.join(missing)}: give 0 where there are no residents"))
 
     p += check_values(proposal.baseline, proposal.options, library)
     s = proposal.settings
     years = set(int(y) for y in library.price_index["year"])
     if s.price_year not in years:
-        p.append(Problem("settings.price_year", f"{s.price_year} is not in the price index; allowed: {min(years)} to {max(years)}"))
+        p.append(Problem("proposal.price_year", InField("settings.price_year"), s.price_year, f"allowed: {min(years)} to {max(years)}"))
     last = s.start_year + s.period_years - 1
     outside = [y for y in proposal.occupancy if not s.start_year <= y <= last]
     if outside:
-        p.append(Problem("occupancy", f"year(s) {', '.join(map(str, sorted(outside)))} fall outside the appraisal period {s.start_year}-{last}"))
+        p.append(Problem("proposal.occupancy_outside_period", InField("occupancy"), allowed=f"year(s) {', '.join(map(str, sorted(outside)))} fall outside the appraisal period {s.start_year}-{last}"))
     return p
 
 
@@ -148,21 +148,21 @@ def check_values(baseline: dict, options: dict, library: Library) -> list[Proble
 
     def check(place: str, cid: object, x: object) -> None:
         if cid in mediators:
-            p.append(Problem(place, f"{cid!r} is a mediator, not set by the proposal: the engine works it out from {', '.join(feeds[cid]) or 'its links'}; remove it"))
+            p.append(Problem("proposal.mediator_set", InField(place), cid, f"{cid!r} is a mediator, not set by the proposal: the engine works it out from {', '.join(feeds[cid]) or 'its links'}; remove it"))
             return
         if cid not in chars:
-            p.append(Problem(place, f"unknown characteristic {cid!r}; allowed: {allowed}"))
+            p.append(Problem("proposal.unknown_characteristic", InField(place), cid, f"unknown characteristic {cid!r}; allowed: {allowed}"))
             return
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             return
         c = chars[cid]
         lo, hi = c["valid_min"], c["valid_max"]
         if not math.isfinite(x):
-            p.append(Problem(place, f"{x!r} is not a number; {c['name']} is in {c['unit']}"))
+            p.append(Problem("proposal.not_number", InField(place), x, f"{x!r} is not a number; {c['name']} is in {c['unit']}"))
         elif (not math.isnan(lo) and x < lo) or (not math.isnan(hi) and x > hi):
-            p.append(Problem(place, f"{x:g} is outside the valid range of {c['name']}: {valid_range_text(lo, hi, c['unit'])}"))
+            p.append(Problem("proposal.out_of_range", InField(place), x, f"{x:g} is outside the valid range of {c['name']}: {valid_range_text(lo, hi, c['unit'])}"))
         elif x <= 0 and cid in positive_only:
-            p.append(Problem(place, f"{x:g} must be above 0: {c['name']} acts through a power model (risk in proportion to {c['unit']} raised to a power)"))
+            p.append(Problem("proposal.not_positive", InField(place), x, f"{x:g} must be above 0: {c['name']} acts through a power model (risk in proportion to {c['unit']} raised to a power)"))
 
     baseline = baseline if isinstance(baseline, dict) else {}
     for cid, x in baseline.items():
@@ -171,7 +171,7 @@ def check_values(baseline: dict, options: dict, library: Library) -> list[Proble
         for cid, x in (values if isinstance(values, dict) else {}).items():
             check(f"options.{name}.{cid}", cid, x)
             if cid in chars and cid not in baseline:
-                p.append(Problem(f"options.{name}.{cid}", f"missing baseline value: set baseline.{cid} so the option can be compared with it"))
+                p.append(Problem("proposal.no_baseline", InField(f"options.{name}.{cid}"), allowed=f"missing baseline value: set baseline.{cid} so the option can be compared with it"))
     return p
 
 
@@ -212,6 +212,24 @@ _PLAIN = {
 }
 
 
+#: The problem code of each pydantic error type.
+_CODES = {
+    "missing": "proposal.required",
+    "extra_forbidden": "proposal.unknown_field",
+    "float_parsing": "proposal.not_number",
+    "float_type": "proposal.not_number",
+    "int_parsing": "proposal.not_whole",
+    "int_type": "proposal.not_whole",
+    "int_from_float": "proposal.not_whole",
+    "string_type": "proposal.not_text",
+    "dict_type": "proposal.not_mapping_field",
+    "literal_error": "proposal.not_choice",
+    "greater_than_equal": "proposal.below_minimum",
+    "less_than_equal": "proposal.above_maximum",
+    "too_short": "proposal.too_few",
+}
+
+
 def _pydantic_problems(exc: ValidationError) -> list[Problem]:
     out = []
     for err in exc.errors():
@@ -225,9 +243,11 @@ def _pydantic_problems(exc: ValidationError) -> list[Problem]:
             plain = _PLAIN.get(err["type"])
             ctx = {k: f"{v:g}" if isinstance(v, (int, float)) else v for k, v in err.get("ctx", {}).items()}
             msg = plain.format(**ctx) if plain else err["msg"].removeprefix("Value error, ")
-            if not isinstance(found, dict):
-                msg = f"{msg}; found {found!r}"
-        out.append(Problem(place, msg))
+        code = _CODES.get(err["type"], "proposal.invalid")
+        if err["type"] in ("missing", "extra_forbidden") or isinstance(found, dict):
+            out.append(Problem(code, InField(place), allowed=msg))
+        else:
+            out.append(Problem(code, InField(place), found, msg))
     return out
 
 
@@ -240,7 +260,7 @@ def make_proposal(data: dict, library: Library | None = None, what: str = "The p
         With every problem found.
     """
     if not isinstance(data, dict):
-        raise ProposalError(what, [Problem("proposal", "must be a mapping of site, population, occupancy, baseline, options, settings")])
+        raise ProposalError(what, [Problem("proposal.not_mapping", InField("proposal"), allowed="must be a mapping of site, population, occupancy, baseline, options, settings")])
     library = library or load_library()
     try:
         proposal = Proposal.model_validate(data)
@@ -272,11 +292,11 @@ def load_proposal(path: str | Path, library: Library | None = None) -> Proposal:
 
         return read_template(path, library)
     if suffix not in (".yaml", ".yml"):
-        raise ProposalError(what, [Problem(str(path), "a proposal must be a filled Excel template (.xlsx) or a .yaml file")])
+        raise ProposalError(what, [Problem("file.kind", InFile(str(path)), allowed="a proposal must be a filled Excel template (.xlsx) or a .yaml file")])
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ProposalError(what, [Problem(str(path), "file not found")]) from None
+        raise ProposalError(what, [Problem("file.missing", InFile(str(path)), allowed="file not found")]) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ProposalError(what, [Problem(str(path), f"is not valid YAML: {exc}")]) from None
+        raise ProposalError(what, [Problem("file.not_yaml", InFile(str(path)), allowed=f"is not valid YAML: {exc}")]) from None
     return make_proposal(data, library, what)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from appraisal.evidence.library import AS_EVERY_DEATH, Library
+from appraisal.evidence.library import Library
 from appraisal.evidence.library import link_text as relation
 from appraisal.result import Result
 
@@ -117,11 +117,11 @@ def costs_text(library: Library, outcome: str) -> str:
     Components with no cited value are listed with their status (not applicable,
     not found) and the reason from ``unit_costs/cost_coverage.csv``.
     """
-    from appraisal.errors import AppraisalError, Problem
+    from appraisal.errors import AppraisalError, InField, Problem
 
     outcomes = library.outcomes.set_index("outcome_id")
     if outcome not in outcomes.index:
-        raise AppraisalError("The outcome to show", [Problem("--costs", f"unknown outcome {outcome!r}; allowed: {', '.join(outcomes.index)}")])
+        raise AppraisalError("The outcome to show", [Problem("command.unknown_outcome", InField("--costs"), outcome, f"allowed: {', '.join(outcomes.index)}")])
     o = outcomes.loc[outcome]
     bearer_names = dict(zip(library.bearers["bearer_id"], library.bearers["name"]))
     lines = [f"Unit costs of {o['name']} ({outcome}: {o['kind']}, ages {o['age_from']}-{o['age_to']})"]
@@ -140,7 +140,7 @@ def costs_text(library: Library, outcome: str) -> str:
         for b, comp, share in library.cost_splits[c["cost_id"]]:
             lines.append(f"      {comp.replace('_', ' ')}: {share:.1%} -> {bearer_names.get(b, b)}")
         lines.append(f"      source: {c['source']}, {c['locator']} [{c['verified_in']}]")
-        if c["_table"] == "health_state_losses" or str(c["notes"]).startswith(AS_EVERY_DEATH):
+        if c["derived_from"] != "unit_costs":
             lines += _wrap(f"derived: {c['notes']}", "      ")
         used.append(c["source"])
     if rows.empty:
@@ -159,7 +159,7 @@ def duration_text(library: Library, outcome: str) -> str:
     """How long a case of an outcome lasts, in words: the value read in ``pathways/durations.csv``, or why there is none."""
     o = library.outcomes.set_index("outcome_id").loc[outcome]
     d = library.durations[library.durations["outcome_id"] == outcome]
-    if o["fatal"] == "yes":
+    if o["fatal"]:
         return "none (a death)"
     if d.empty:
         return "not read in a source (see the gaps table)"
@@ -174,7 +174,7 @@ def duration_text(library: Library, outcome: str) -> str:
 
 def coverage_text(library: Library) -> str:
     """What the library covers: characteristics by group, outcomes by kind, links per characteristic, and the gaps."""
-    from appraisal.evidence.tables import GROUPS, OUTCOME_KINDS
+    from appraisal.evidence.schemas import GROUPS, OUTCOME_KINDS
 
     chars, outs, links = library.characteristics, library.outcomes, library.links
     paths = library.pathway_table
@@ -214,7 +214,7 @@ def coverage_text(library: Library) -> str:
     for kind in OUTCOME_KINDS:
         ids = [o + ("*" if o in reached else "") for o in outs.loc[outs["kind"] == kind, "outcome_id"]]
         lines += _wrap(f"{kind} ({len(ids)}): {', '.join(ids) or 'none'}", "  ")
-    non_fatal = outs.loc[outs["fatal"] == "no", "outcome_id"]
+    non_fatal = outs.loc[~outs["fatal"], "outcome_id"]
     with_duration = [o for o in non_fatal if o in set(library.durations["outcome_id"])]
     lines += ["", f"Typical duration of a case (pathways/durations.csv; a death has none): {len(with_duration)} of {len(non_fatal)} non-fatal outcomes"]
     for o in with_duration:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from appraisal.engine import CostRows, Model
 from appraisal.evidence.library import Library, link_text
-from appraisal.evidence.tables import COMPONENTS
+from appraisal.evidence.schemas import COMPONENTS
 from appraisal.proposal import Proposal
 from appraisal.uncertainty import PERCENTILES, Draws, Uncertainty, evidence_shares, landing, one_way_sensitivity, outcome_totals
 
@@ -61,11 +61,11 @@ class Result:
     # ---- arrays -------------------------------------------------------------
     def _fatal_outcomes(self) -> np.ndarray:
         o = self.library.outcomes.set_index("outcome_id")
-        return (o.loc[self.outcomes, "fatal"] == "yes").to_numpy()
+        return o.loc[self.outcomes, "fatal"].to_numpy(bool)
 
     def _fatal(self) -> np.ndarray:
         o = self.library.outcomes.set_index("outcome_id")
-        return (o.loc[self.pathways["outcome"], "fatal"] == "yes").to_numpy()
+        return o.loc[self.pathways["outcome"], "fatal"].to_numpy(bool)
 
     # ---- tables -------------------------------------------------------------
     def cases(self) -> pd.DataFrame:
@@ -128,8 +128,8 @@ class Result:
         pv = self.central.path_pv[0]
         cases = self.central.path_cases[0]
         t = self.pathways
-        link = np.where(t["mediator"] == "", t["outcome_link"], t["first_link"] + " + " + t["outcome_link"])
-        paths = pd.DataFrame({"characteristic": t["characteristic"], "mediator": t["mediator"], "outcome": t["outcome"], "link": link})
+        link = np.where(t["mediator"].isna(), t["outcome_link"], t["first_link"] + " + " + t["outcome_link"])
+        paths = pd.DataFrame({"characteristic": t["characteristic"], "mediator": t["mediator"].fillna(""), "outcome": t["outcome"], "link": link})
         out = pd.concat([paths] * len(self.options), ignore_index=True)
         out.insert(0, "option", np.repeat(self.options, len(t)))
         out["change_in_cases"] = cases.ravel()

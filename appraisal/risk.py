@@ -147,3 +147,15 @@ def change_factor(total_log_ratio: np.ndarray) -> np.ndarray:
     small = np.abs(s) < 1e-12
     safe = np.where(small, 1.0, s)
     return np.where(small, 1.0 + s / 2, np.expm1(safe) / safe)
+
+
+def curve_value(coefs: np.ndarray, threshold: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r"""A polynomial exposure-response curve as a share (0-1), held at its threshold value below the threshold.
+
+    .. math:: P(x) = (c_0 + c_1 x' + c_2 x'^2) / 100, \quad x' = \max(x, x_{th})
+
+    ``coefs`` is ``[3, ...]`` (percent per unit, per unit squared); e.g. WHO's percentage
+    highly annoyed by road-traffic noise, Guski et al. (2017), counted from Lden 40 dB.
+    """
+    xp = np.maximum(x, threshold)
+    return (coefs[0] + coefs[1] * xp + coefs[2] * xp**2) / 100.0

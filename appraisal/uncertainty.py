@@ -118,7 +118,7 @@ def landing(model: Model, row_cost: np.ndarray, option: int, bearer: int) -> np.
 
 def outcome_totals(model: Model, by_band: np.ndarray) -> np.ndarray:
     """``[draw, option, outcome, 3]`` change in cases, deaths and life-years (undiscounted) over the period."""
-    fatal = (model.library.outcomes.set_index("outcome_id").loc[model.outcomes, "fatal"] == "yes").to_numpy()
+    fatal = model.library.outcomes.set_index("outcome_id").loc[model.outcomes, "fatal"].to_numpy(bool)
     g_total = model.profile.sum()
     cases = by_band.sum(axis=3) * g_total
     deaths = cases * fatal

@@ -48,7 +48,7 @@ def share_mediator_library(root, into: dict):
     out = {"link_id": "lonely_o", "from_id": "lonely", "to_id": "o", "form": "proportion_exposed", "measure": "RR", "central": "2", "increment": "1", "exposure_unit": "share (0-1)", **ALL_AGES}
     root = tiny_library(root, [into, out])
     meds = read_rows(root, "mediators")
-    write_rows(root, "mediators", [*meds, {**meds[0], "mediator_id": "lonely", "unit": "share (0-1)", "baseline_share": "0.2"}])
+    write_rows(root, "mediators", [*meds, {**meds[0], "mediator_id": "lonely", "unit": "share (0-1)", "kind": "share", "baseline_share": "0.2"}])
     return load_library(root)
 
 
@@ -134,7 +134,7 @@ def test_vpf_switch_values_deaths_per_death(tmp_path):
 
 
 def test_power_link_gives_hand_worked_cases(tmp_path):
-    speed = {"characteristic_id": "speed", "name": "Mean speed", "group": "transport", "metric": "mean speed", "unit": "mph", "valid_min": "0", "how_to_measure": "test", "source": "t", "locator": "test", "verified_in": "primary"}
+    speed = {"characteristic_id": "speed", "name": "Mean speed", "group": "transport", "metric": "mean speed", "unit": "mph", "value_kind": "amount", "valid_min": "0", "how_to_measure": "test", "source": "t", "locator": "test", "verified_in": "primary"}
     link = {"link_id": "speed_o", "from_id": "speed", "to_id": "o", "form": "power", "measure": "exponent", "central": "2", "increment": "", "exposure_unit": "mph", **ALL_AGES}
     lib = load_library(tiny_library(tmp_path, [link], extra_chars=[speed]))
     result = appraise(tiny_proposal(lib, {"speed": 30.0}, {"calmer": {"speed": 24.0}}), lib)

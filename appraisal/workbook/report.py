@@ -356,7 +356,7 @@ def cases_table(result: Result, names: dict[str, str]) -> pd.DataFrame:
     """The Cases and deaths sheet's table: option x outcome x measure, total and one column per year."""
     c = result.cases().groupby(["option", "outcome", "year"], sort=False)[["change_in_cases", "change_in_deaths", "change_in_life_years"]].sum()
     measures = {"change_in_cases": "Change in cases", "change_in_deaths": "Change in deaths", "change_in_life_years": "Change in life-years lost"}
-    fatal = dict(zip(result.library.outcomes["outcome_id"], result.library.outcomes["fatal"] == "yes"))
+    fatal = dict(zip(result.library.outcomes["outcome_id"], result.library.outcomes["fatal"]))
     rows = []
     for o in result.options:
         for outcome in result.outcomes:

@@ -20,9 +20,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from appraisal import __version__
-from appraisal.errors import Problem, ProposalError
+from appraisal.errors import InCell, InField, InFile, Problem, ProposalError
 from appraisal.evidence.library import Library, load_library
-from appraisal.evidence.tables import GROUPS
+from appraisal.evidence.schemas import GROUPS
 from appraisal.proposal import Proposal, allowed_text, make_proposal, valid_range_text
 from appraisal.workbook.layout import (
     AGE_BANDS,
@@ -368,7 +368,7 @@ class _Reader:
                 self._values = load_workbook(self.path, data_only=True)
             cached = self._values[ws.title][ref].value
             if cached is None:
-                self.problems.append(Problem(f"{ws.title}!{ref}", f"holds a formula ({cell.value}) whose result was not saved; type the value, or open and save the workbook in Excel"))
+                self.problems.append(_problem("proposal.invalid", f"{ws.title}!{ref}", f"holds a formula ({cell.value}) whose result was not saved; type the value, or open and save the workbook in Excel"))
                 return _FORMULA
             return cached
         return cell.value
@@ -395,7 +395,8 @@ class _Reader:
             if problem is None and ((low is not None and out < low) or (high is not None and out > high)):
                 problem = f"found {out:g}; must be {allowed}"
         if problem:
-            self.problems.append(Problem(place, problem))
+            code = "proposal.not_choice" if kind == "choice" else "proposal.out_of_range" if out is not None else "proposal.not_number"
+            self.problems.append(_problem(code, place, problem))
             self.bad.add(field)
             return None
         return out
@@ -443,12 +444,12 @@ def read_template(path: str | Path, library: Library | None = None) -> Proposal:
     missing = [s for s in SHEETS if s not in reader.wb.sheetnames]
     if missing:
         raise ProposalError(what, [
-            Problem(str(path), f"sheet {s!r} is missing; a proposal workbook has the sheets {', '.join(SHEETS)} (make one with `appraisal template`)")
+            Problem("template.missing_sheet", InFile(str(path)), allowed=f"sheet {s!r} is missing; a proposal workbook has the sheets {', '.join(SHEETS)} (make one with `appraisal template`)")
             for s in missing
         ])
     stamp = reader.wb[STAMP_CELL[0]][STAMP_CELL[1]].value
     if stamp != _stamp_text(library):
-        reader.problems.append(Problem(
+        reader.problems.append(_problem("template.other_library", 
             f"{STAMP_CELL[0]}!{STAMP_CELL[1]}",
             f"this template was made from another version of the evidence library ({stamp!r}); the installed library is "
             f"{library_stamp(library)}. Make a new template with `appraisal template NEW.xlsx` and copy your values across",
@@ -464,7 +465,7 @@ def read_template(path: str | Path, library: Library | None = None) -> Proposal:
     try:
         proposal = make_proposal(data, library, what)
     except ProposalError as exc:
-        problems += [_locate(q, reader) for q in exc.problems if not _already_reported(q.place, reader.bad)]
+        problems += [_locate(q, reader) for q in exc.problems if not _already_reported(str(q.place), reader.bad)]
         raise ProposalError(what, problems) from None
     if problems:
         raise ProposalError(what, problems)
@@ -474,15 +475,15 @@ def read_template(path: str | Path, library: Library | None = None) -> Proposal:
 def _open(path: Path, what: str) -> _Reader:
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise ProposalError(what, [Problem(str(path), "is an old-style .xls workbook; open it in Excel and save it as an .xlsx workbook")])
+        raise ProposalError(what, [Problem("file.kind", InFile(str(path)), allowed="is an old-style .xls workbook; open it in Excel and save it as an .xlsx workbook")])
     if suffix != ".xlsx":
-        raise ProposalError(what, [Problem(str(path), "is not an .xlsx workbook; fill the template made by `appraisal template` and save it as .xlsx")])
+        raise ProposalError(what, [Problem("file.kind", InFile(str(path)), allowed="is not an .xlsx workbook; fill the template made by `appraisal template` and save it as .xlsx")])
     if not path.exists():
-        raise ProposalError(what, [Problem(str(path), "file not found")])
+        raise ProposalError(what, [Problem("file.missing", InFile(str(path)), allowed="file not found")])
     try:
         return _Reader(path)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ProposalError(what, [Problem(str(path), f"cannot be opened as an .xlsx workbook (it may be damaged, or another kind of file renamed): {exc}")]) from None
+        raise ProposalError(what, [Problem("file.unreadable", InFile(str(path)), allowed=f"cannot be opened as an .xlsx workbook (it may be damaged, or another kind of file renamed): {exc}")]) from None
 
 
 def _read_site(r: _Reader) -> dict:
@@ -493,7 +494,7 @@ def _read_site(r: _Reader) -> dict:
         out[field.split(".")[1]] = r.value(ws, spec.ref, spec.kind, field, spec.label, _allowed(spec))
     r.where["site"] = f"{SITE}!{CELLS['site.name'].ref} (site)"
     if out["name"] is None:
-        r.problems.append(Problem(f"{SITE}!{CELLS['site.name'].ref} ({CELLS['site.name'].label})", "blank; give the site's or scheme's name"))
+        r.problems.append(_problem("proposal.blank", f"{SITE}!{CELLS['site.name'].ref} ({CELLS['site.name'].label})", "blank; give the site's or scheme's name"))
         r.bad.add("site.name")
     return {k: v for k, v in out.items() if v is not None or k == "name"}
 
@@ -521,13 +522,13 @@ def _read_population(r: _Reader, library: Library) -> dict:
     if filled:
         blank = [ref for band, (ref, x) in band_values.items() if x is None and f"population.by_age_band.{band}" not in r.bad]
         if blank and total is None:
-            r.problems.append(Problem(f"{SITE}!{', '.join(blank)}", "blank: give residents in every age band (0 where there are none), or only a total"))
+            r.problems.append(_problem("proposal.blank", f"{SITE}!{', '.join(blank)}", "blank: give residents in every age band (0 where there are none), or only a total"))
             r.bad.add("population.by_age_band")
         out["by_age_band"] = bands
     if total is None and "population.total" in r.bad:
         out.pop("total")
     if not out and "population.total" not in r.bad:
-        r.problems.append(Problem(f"{SITE}!{spec.ref}", "blank: give the residents at full occupancy as a total here, or by age band below"))
+        r.problems.append(_problem("proposal.blank", f"{SITE}!{spec.ref}", "blank: give the residents at full occupancy as a total here, or by age band below"))
         r.bad.add("population")
     return {k: v for k, v in out.items() if v is not None}
 
@@ -547,11 +548,11 @@ def _read_occupancy(r: _Reader) -> dict:
                 r.bad.add("occupancy")
             continue
         if year is None and not year_bad:
-            r.problems.append(Problem(f"{SITE}!{yref} (occupancy year)", f"blank, but {SITE}!{sref} gives a share; give the year it applies to"))
+            r.problems.append(_problem("proposal.unpaired", f"{SITE}!{yref} (occupancy year)", f"blank, but {SITE}!{sref} gives a share; give the year it applies to"))
         elif share is None and not share_bad:
-            r.problems.append(Problem(f"{SITE}!{sref} (share of full occupancy)", f"blank, but {SITE}!{yref} gives the year {year}; give the share (0 to 1)"))
+            r.problems.append(_problem("proposal.unpaired", f"{SITE}!{sref} (share of full occupancy)", f"blank, but {SITE}!{yref} gives the year {year}; give the share (0 to 1)"))
         elif year in out:
-            r.problems.append(Problem(f"{SITE}!{yref} (occupancy year)", f"the year {year} is listed twice; give each year once"))
+            r.problems.append(_problem("proposal.duplicate", f"{SITE}!{yref} (occupancy year)", f"the year {year} is listed twice; give each year once"))
         if year is not None and share is not None and year not in out:
             out[year] = share
             r.where[f"occupancy.{year}"] = f"{SITE}!{sref} (occupancy in {year})"
@@ -572,7 +573,7 @@ def _read_settings(r: _Reader, library: Library) -> dict:
         name = field.split(".", 1)[1]
         if x is None and field not in r.bad:
             hint = f" (the template's default is {spec.default})" if spec.default is not None else ""
-            r.problems.append(Problem(f"{SETTINGS}!{spec.ref} ({spec.label})", f"blank; must be {_allowed(spec)}{hint}"))
+            r.problems.append(_problem("proposal.blank", f"{SETTINGS}!{spec.ref} ({spec.label})", f"blank; must be {_allowed(spec)}{hint}"))
             r.bad.add(field)
         if x is not None:
             out[name] = x
@@ -594,10 +595,10 @@ def _read_environment(r: _Reader, library: Library) -> tuple[dict, dict]:
             continue
         key = name.casefold()
         if key == "baseline":
-            r.problems.append(Problem(f"{ENVIRONMENT}!{ref} (option name)", "'baseline' is the name of the column to the left; give the option another name"))
+            r.problems.append(_problem("proposal.option_name", f"{ENVIRONMENT}!{ref} (option name)", "'baseline' is the name of the column to the left; give the option another name"))
             r.bad.add(f"options.header{col}")
         elif key in seen_names:
-            r.problems.append(Problem(f"{ENVIRONMENT}!{ref} (option name)", f"the option name {name!r} is used twice (also in {seen_names[key]}); give each option its own name"))
+            r.problems.append(_problem("proposal.duplicate", f"{ENVIRONMENT}!{ref} (option name)", f"the option name {name!r} is used twice (also in {seen_names[key]}); give each option its own name"))
             r.bad.add(f"options.header{col}")
         else:
             seen_names[key] = ref
@@ -605,7 +606,7 @@ def _read_environment(r: _Reader, library: Library) -> tuple[dict, dict]:
             r.where[f"options.{name}"] = f"{ENVIRONMENT}!{ref} (option {name!r})"
     r.where["options"] = f"{ENVIRONMENT}!{g.letter(g.first_option_col)}{g.header_row}:{g.letter(last_col)}{g.header_row} (option names)"
     if not options and not r.bad & {f"options.header{col}" for col in range(g.first_option_col, last_col + 1)}:
-        r.problems.append(Problem(r.where["options"], "no option is named; type a name above each option's column and fill its values"))
+        r.problems.append(_problem("proposal.too_few", r.where["options"], "no option is named; type a name above each option's column and fill its values"))
         r.bad.add("options")
     r.where["baseline"] = f"{ENVIRONMENT}!{g.letter(g.baseline_col)} (baseline column)"
     baseline: dict[str, float] = {}
@@ -619,13 +620,13 @@ def _read_environment(r: _Reader, library: Library) -> tuple[dict, dict]:
         if _blank(cid):
             if filled:
                 refs = ", ".join(f"{g.letter(c)}{row}" for c in filled)
-                r.problems.append(Problem(f"{ENVIRONMENT}!{refs}", f"values in row {row}, which is not a characteristic's row (its column {g.letter(g.id_col)} is blank); type values only in characteristic rows"))
+                r.problems.append(_problem("template.value_outside_grid", f"{ENVIRONMENT}!{refs}", f"values in row {row}, which is not a characteristic's row (its column {g.letter(g.id_col)} is blank); type values only in characteristic rows"))
             continue
         if cid not in chars.index:
-            r.problems.append(Problem(f"{ENVIRONMENT}!{g.letter(g.id_col)}{row}", f"unknown characteristic {cid!r}; this template does not match the evidence library (make a new one with `appraisal template`)"))
+            r.problems.append(_problem("template.unknown_row", f"{ENVIRONMENT}!{g.letter(g.id_col)}{row}", f"unknown characteristic {cid!r}; this template does not match the evidence library (make a new one with `appraisal template`)"))
             continue
         if cid in found_rows:
-            r.problems.append(Problem(f"{ENVIRONMENT}!{g.letter(g.id_col)}{row}", f"characteristic {cid!r} appears twice (also in row {found_rows[cid]}); keep one row"))
+            r.problems.append(_problem("proposal.duplicate", f"{ENVIRONMENT}!{g.letter(g.id_col)}{row}", f"characteristic {cid!r} appears twice (also in row {found_rows[cid]}); keep one row"))
             continue
         found_rows[cid] = row
         c = chars.loc[cid]
@@ -652,15 +653,22 @@ def _read_environment(r: _Reader, library: Library) -> tuple[dict, dict]:
                 set_by.append(f"option {name!r} sets it to {x:g} in {ref}")
                 r.bad.add(f"options.{name}.{cid}")
         if set_by and f"baseline.{cid}" not in r.bad:
-            r.problems.append(Problem(f"{ENVIRONMENT}!{bref} ({c['name']}, baseline)", f"blank, but {' and '.join(set_by)}; give the baseline value so the options can be compared with it"))
+            r.problems.append(_problem("proposal.no_baseline", f"{ENVIRONMENT}!{bref} ({c['name']}, baseline)", f"blank, but {' and '.join(set_by)}; give the baseline value so the options can be compared with it"))
     for col in sorted(unnamed_cols):
         ref = f"{g.letter(col)}{g.header_row}"
         if f"options.header{col}" not in r.bad:
-            r.problems.append(Problem(f"{ENVIRONMENT}!{ref} (option name)", f"column {g.letter(col)} has values but no option name; type the option's name in {ref}, or clear the column"))
+            r.problems.append(_problem("proposal.option_name", f"{ENVIRONMENT}!{ref} (option name)", f"column {g.letter(col)} has values but no option name; type the option's name in {ref}, or clear the column"))
     missing = [cid for cid in chars.index if cid not in found_rows]
     if missing:
-        r.problems.append(Problem(ENVIRONMENT, f"no row for {', '.join(missing)}; this template does not match the evidence library (make a new one with `appraisal template`)"))
+        r.problems.append(_problem("template.missing_rows", ENVIRONMENT, f"no row for {', '.join(missing)}; this template does not match the evidence library (make a new one with `appraisal template`)"))
     return baseline, values
+
+
+def _problem(code: str, place: str, message: str) -> Problem:
+    """A problem at a place written ``Sheet!A1 (label)``, ``Sheet!A1`` or ``Sheet``; the old message as what is allowed."""
+    sheet, _, rest = place.partition("!")
+    cell, _, label = rest.partition(" (")
+    return Problem(code, InCell(sheet, cell, label.removesuffix(")") or None), allowed=message)
 
 
 def _already_reported(place: str, bad: set[str]) -> bool:
@@ -673,9 +681,10 @@ def _already_reported(place: str, bad: set[str]) -> bool:
 
 def _locate(problem: Problem, r: _Reader) -> Problem:
     """Rewrite a proposal field path (``options.strategic.pm25``) as its sheet and cell."""
-    parts = problem.place.split(".")
+    parts = str(problem.place).split(".")
     for n in range(len(parts), 0, -1):
         key = ".".join(parts[:n])
         if key in r.where:
-            return Problem(r.where[key], problem.message)
+            located = _problem(problem.code, r.where[key], "")
+            return Problem(problem.code, located.place, problem.found, problem.allowed)
     return problem
