@@ -27,15 +27,15 @@ def test_a_broken_proposal_gets_one_message_per_problem_and_no_traceback(tmp_pat
     run = subprocess.run([sys.executable, "-m", "appraisal.cli", "run", str(bad), "--out", str(tmp_path / "o")], capture_output=True, text=True)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
-    assert "options.ambitious.damp_mould: must be a number; found 'lots'" in run.stderr
-    assert "baseline.pm25: -3 is outside the valid range" in run.stderr
+    assert "options.ambitious.damp_mould: not a number; found 'lots'" in run.stderr
+    assert "baseline.pm25: outside the characteristic's valid range; found -3" in run.stderr
     # Range problems alone.
     good_shape = tmp_path / "range.yaml"
     good_shape.write_text(EXAMPLE.read_text().replace("pm25: 9.5", "pm25: -3").replace("damp_mould: 0.01", "damp_mould: 1.5"))
     run = subprocess.run([sys.executable, "-m", "appraisal.cli", "run", str(good_shape), "--out", str(tmp_path / "o")], capture_output=True, text=True)
     assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert "baseline.pm25: -3 is outside the valid range" in run.stderr
-    assert "options.ambitious.damp_mould: 1.5 is outside the valid range" in run.stderr
+    assert "baseline.pm25: outside the characteristic's valid range; found -3" in run.stderr
+    assert "options.ambitious.damp_mould: outside the characteristic's valid range; found 1.5" in run.stderr
 
 
 def test_library_check_and_show(capsys):
@@ -53,7 +53,7 @@ def test_library_show_costs_and_coverage(library, capsys):
     assert "2014-15 prices" in out and "Local-authority social care" in out
     assert "mortality: not applicable" in out and "Patel A" in out
     assert main(["library", "show", "--costs", "no_such_outcome"]) == 2
-    assert "--costs: unknown outcome 'no_such_outcome'" in capsys.readouterr().err
+    assert "--costs: unknown outcome; found 'no_such_outcome'" in capsys.readouterr().err
     assert main(["library", "show", "--coverage"]) == 0
     out = capsys.readouterr().out
     assert f"{len(library.characteristics)} characteristics" in out and f"{len(library.links)} links" in out
@@ -64,7 +64,7 @@ def test_library_show_costs_and_coverage(library, capsys):
 def test_library_check_fails_on_a_broken_library(library_copy, capsys):
     (library_copy / "pathways" / "links.csv").write_text("link_id\nx\n")
     assert main(["--library", str(library_copy), "library", "check"]) == 2
-    assert "pathways/links.csv: missing column(s)" in capsys.readouterr().err
+    assert "pathways/links.csv row 1: column(s) missing from a table" in capsys.readouterr().err
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,18 @@ def test_all_problems_are_reported_together(library):
     data["population"] = {"total": -10}                      # negative population
     with pytest.raises(ProposalError) as info:
         make_proposal(data, library)
-    places = {p.place: p.message for p in info.value.problems}
+    places = {str(p.place): p.message for p in info.value.problems}
+    codes = {str(p.place): p.code for p in info.value.problems}
     # Problems of shape (a negative population) and against the library come together.
-    assert places["population.total"] == "must be at least 0; found -10"
+    assert codes == {
+        "population.total": "proposal.below_minimum",
+        "options.strategic.pm_25": "proposal.unknown_characteristic",
+        "options.strategic.lonely_or_isolated_share": "proposal.mediator_set",
+        "options.ambitious.damp_mould": "proposal.out_of_range",
+        "options.strategic.cycling_minutes": "proposal.no_baseline",
+        "options.ambitious.cycling_minutes": "proposal.no_baseline",
+    }
+    assert "found -10" in places["population.total"]
     assert "unknown characteristic 'pm_25'" in places["options.strategic.pm_25"]
     assert "'lonely_or_isolated_share' is a mediator, not set by the proposal: the engine works it out from fear_of_crime_share, greenspace_high_share" in places["options.strategic.lonely_or_isolated_share"]
     assert "1.4 is outside the valid range" in places["options.ambitious.damp_mould"]
@@ -41,9 +50,9 @@ def test_text_in_a_number_field_is_named_with_its_value(library):
     data["settings"]["period_years"] = 0
     with pytest.raises(ProposalError) as info:
         make_proposal(data, library)
-    places = {p.place: p.message for p in info.value.problems}
-    assert places["options.minimum.walking_minutes"] == "must be a number; found 'lots'"
-    assert places["settings.period_years"] == "must be at least 1; found 0"
+    found = {str(p.place): (p.code, p.found) for p in info.value.problems}
+    assert found["options.minimum.walking_minutes"] == ("proposal.not_number", "lots")
+    assert found["settings.period_years"] == ("proposal.below_minimum", 0)
 
 
 def test_age_bands_and_settings_are_checked(library):
@@ -53,11 +62,13 @@ def test_age_bands_and_settings_are_checked(library):
     data["occupancy"] = {2200: 1.0}
     with pytest.raises(ProposalError) as info:
         make_proposal(data, library)
-    report = str(info.value)
-    assert "population.by_age_band.5-11: unknown age band" in report
-    assert "missing age band(s)" in report
-    assert "settings.price_year: 1900 is not in the price index" in report
-    assert "occupancy: year(s) 2200 fall outside the appraisal period" in report
+    codes = {(p.code, str(p.place)) for p in info.value.problems}
+    assert {
+        ("proposal.unknown_age_band", "population.by_age_band.5-11"),
+        ("proposal.missing_age_band", "population.by_age_band"),
+        ("proposal.price_year", "settings.price_year"),
+        ("proposal.occupancy_outside_period", "occupancy"),
+    } <= codes
 
 
 def test_unreadable_files_get_a_plain_message(tmp_path, library):
