@@ -8,11 +8,11 @@ last test checks that every registered rule has a case here.
 from __future__ import annotations
 
 import pytest
+from conftest import read_rows, write_rows
 
 from appraisal import LibraryError, load_library
 from appraisal.demography import LIFE_TABLE_OUTCOME
 from appraisal.evidence import RULES
-from conftest import read_rows, write_rows
 
 
 def edit(root, table, index, **changes) -> int:

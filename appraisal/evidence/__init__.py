@@ -7,7 +7,13 @@ Other floors import from here::
 
 from appraisal.evidence.library import Library, bundled_root, link_text, load_library
 from appraisal.evidence.rules import RULES
-from appraisal.evidence.schemas import COMPONENTS, COSTED_COMPONENTS, GROUPS, OUTCOME_KINDS, TABLES
+from appraisal.evidence.schemas import (
+    COMPONENTS,
+    COSTED_COMPONENTS,
+    GROUPS,
+    OUTCOME_KINDS,
+    TABLES,
+)
 
 __all__ = [
     "COMPONENTS",

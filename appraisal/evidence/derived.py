@@ -29,11 +29,11 @@ def quality_of_life_costs(unit_costs: pd.DataFrame, losses: pd.DataFrame, parame
     one WELLBY (HM Treasury 2021, Wellbeing Guidance for Appraisal, section 4).
     The rows are borne by households, in the price year of the value used.
     """
-    params = parameters.set_index("parameter_id")
+    params = parameters.set_index("parameter_id").to_dict("index")
     rows = []
     for r in losses.to_dict("records"):
         name = LOSS_VALUES[r["unit"]]
-        par = params.loc[name]
+        par = params[name]
         v = float(par["value"])
         rows.append({
             "cost_id": f"{r['outcome_id']}_quality_of_life", "outcome_id": r["outcome_id"], "component": "quality_of_life",

@@ -93,7 +93,7 @@ class Library:
         by England's population (:func:`appraisal.demography.band_rates`).
         """
         rates = self.baseline_rates
-        return {o: demography.band_rates(frame, self.population_grid) for o, frame in rates.groupby("outcome_id")}
+        return {str(o): demography.band_rates(frame, self.population_grid) for o, frame in rates.groupby("outcome_id")}
 
     @cached_property
     def life_years_per_death(self) -> np.ndarray:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from appraisal.errors import InFile, Problem
+from appraisal.errors import NOTHING, InFile, Problem
 from appraisal.evidence.schemas import Table
 
 #: The largest table file read, in bytes; a larger file is refused before it is opened.
@@ -46,7 +46,8 @@ def _allowed(table: Table, column: str, check: str) -> str:
     if check == "whole_number":
         return "must be a whole number"
     if check == "one_of":
-        choices = table.schema.to_schema().columns[column].checks[-1].statistics["choices"]
+        checks = table.schema.to_schema().columns[column].checks
+        choices = next(c.statistics["choices"] for c in checks if c.name == "one_of")
         return f"must be one of {', '.join(choices)}"
     return check
 
@@ -63,7 +64,7 @@ def failure_problems(table: Table, error: pa.errors.SchemaErrors) -> list[Proble
             Problem(
                 CHECK_CODES.get(check, "library.cell.invalid"),
                 InFile(table.path, row=row, column=case["column"]),
-                found if check != "not_blank" and not pd.isna(found) else Problem.__dataclass_fields__["found"].default,
+                NOTHING if check == "not_blank" or pd.isna(found) else found,
                 _allowed(table, str(case["column"]), check),
             )
         )
@@ -78,7 +79,8 @@ def _coerce(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
         if kind == "number":
             out[name] = pd.to_numeric(cells.replace("", None), errors="coerce").astype(float)
         elif kind == "integer":
-            out[name] = pd.to_numeric(cells.replace("", None), errors="coerce").astype("Int64")
+            x = pd.to_numeric(cells.replace("", None), errors="coerce")
+            out[name] = x.where(x.round() == x).astype("Int64")
         elif kind == "yes_no":
             out[name] = (cells == "yes").astype(bool)
         else:
@@ -137,7 +139,7 @@ def read_table(root: Path, table: Table, problems: list[Problem]) -> pd.DataFram
         numbers.append(line_no)
     frame = pd.DataFrame(records, columns=header, index=pd.Index(numbers, dtype="int64"), dtype=object).astype(str)
     try:
-        table.schema.validate(frame[names] if records else frame[names].astype(str), lazy=True)
+        table.schema.validate(frame[names], lazy=True)
     except pa.errors.SchemaErrors as exc:
         problems.extend(failure_problems(table, exc))
     return _coerce(frame, table)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from appraisal.demography import band_label
 from appraisal.errors import Problem
 from appraisal.evidence.rules.registry import Tables, at, at_rows, rule
@@ -13,7 +15,7 @@ def band_cover_problem(bands: list[tuple[int, int]], lo: int, hi: int) -> str | 
     if not bands or bands[0][0] != lo or bands[-1][1] != hi:
         found = ", ".join(band_label(a, b) for a, b in bands) or "none"
         return f"bands must run from {lo} to {hi} without gaps; found {found}"
-    for (a0, b0), (a1, b1) in zip(bands, bands[1:]):
+    for (a0, b0), (a1, b1) in pairwise(bands):
         if a1 != b0 + 1:
             return f"bands {band_label(a0, b0)} and {band_label(a1, b1)} leave a gap or overlap"
     return None

@@ -81,7 +81,7 @@ def total_split(t: Tables) -> list[Problem]:
 
 @rule("costs.price_year_indexed", "A unit cost's or parameter's price year is in unit_costs/price_index.csv.")
 def price_year_indexed(t: Tables) -> list[Problem]:
-    years = set(int(y) for y in t["price_index"]["year"].dropna())
+    years = {int(y) for y in t["price_index"]["year"].dropna()}
     p = []
     for name in ("unit_costs", "parameters"):
         for r, y in zip(t[name]["_row"], t[name]["price_year"]):

@@ -43,15 +43,15 @@ def life_table_outcome(t: Tables) -> list[Problem]:
 
 @rule("coverage.rates", "An outcome a link reaches has baseline rates by sex or for persons (not both) covering its ages.", phase="coverage")
 def rates(t: Tables) -> list[Problem]:
-    outs = t["outcomes"].set_index("outcome_id")
+    outs = t["outcomes"].set_index("outcome_id").to_dict("index")
     br = t["baseline_rates"]
     p = []
     for o in needs_rates(t):
-        if o not in outs.index:
+        if o not in outs:
             continue
         r = br[br["outcome_id"] == o]
         if r.empty:
-            p.append(Problem("library.coverage.rates", at("outcomes", outs.loc[o, "_row"], "outcome_id"), o, "an outcome reached by a link needs a baseline rate in pathways/baseline_rates.csv"))
+            p.append(Problem("library.coverage.rates", at("outcomes", outs[o]["_row"], "outcome_id"), o, "an outcome reached by a link needs a baseline rate in pathways/baseline_rates.csv"))
             continue
         # An outcome given for one sex only (e.g. prostate cancer) counts cases in that sex only.
         by_sex = bool((r["sex"] != "persons").any())
@@ -60,7 +60,7 @@ def rates(t: Tables) -> list[Problem]:
         for sex in [x for x in SEXES if (r["sex"] == x).any()] if by_sex else ["persons"]:
             rs = r[r["sex"] == sex]
             bands = list(zip(rs["age_from"].astype(int), rs["age_to"].astype(int)))
-            if text := band_cover_problem(bands, int(outs.loc[o, "age_from"]), int(outs.loc[o, "age_to"])):
+            if text := band_cover_problem(bands, int(outs[o]["age_from"]), int(outs[o]["age_to"])):
                 p.append(Problem("library.coverage.rates", at_rows("baseline_rates", rs["_row"], "age_from"), f"{o} ({sex})", f"age {text}"))
     return p
 

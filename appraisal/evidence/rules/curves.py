@@ -40,7 +40,7 @@ def stays_positive(t: Tables) -> list[Problem]:
             continue
         c = curves.loc[k["link_id"], ["coef_0", "coef_1", "coef_2"]].to_numpy(float)
         lowest = max(th, -c[1] / (2 * c[2])) if c[2] > 0 else th  # where the curve is lowest from the threshold up
-        if not (c[2] >= 0 and (c[2] > 0 or c[1] >= 0) and curve_value(c, np.float64(th), np.float64(lowest)) > 0):
+        if not (c[2] >= 0 and (c[2] > 0 or c[1] >= 0) and float(curve_value(c, np.asarray(th), np.asarray(lowest))) > 0):
             p.append(Problem("library.curves.stays_positive", at("links", k["_row"], "threshold"), th, "the curve must stay above 0, and not fall without end, from the threshold upwards; check the coefficients in pathways/curves.csv"))
     return p
 

@@ -170,16 +170,16 @@ def value_positive(t: Tables) -> list[Problem]:
 def increment(t: Tables) -> list[Problem]:
     p = []
     for k in _links(t):
-        place = lambda col: at("links", k["_row"], col)  # noqa: E731
+        row = k["_row"]
         if k["form"] == "polynomial":
             for col in ("central", "low", "high", "increment"):
                 if not np.isnan(k[col]):
-                    p.append(Problem("library.links.increment", place(col), k[col], "a polynomial link takes its coefficients from pathways/curves.csv: leave it blank"))
+                    p.append(Problem("library.links.increment", at("links", row, col), k[col], "a polynomial link takes its coefficients from pathways/curves.csv: leave it blank"))
         elif k["form"] == "power":
             if not np.isnan(k["increment"]):
-                p.append(Problem("library.links.increment", place("increment"), k["increment"], "a power link has no increment: the ratio is (x1 / x0) ^ exponent; leave it blank"))
+                p.append(Problem("library.links.increment", at("links", row, "increment"), k["increment"], "a power link has no increment: the ratio is (x1 / x0) ^ exponent; leave it blank"))
         elif not k["increment"] > 0:
-            p.append(Problem("library.links.increment", place("increment"), k["increment"], "must be above 0"))
+            p.append(Problem("library.links.increment", at("links", row, "increment"), k["increment"], "must be above 0"))
     return p
 
 
