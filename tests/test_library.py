@@ -4,6 +4,7 @@ import pytest
 from conftest import read_rows, write_rows
 
 from appraisal import LibraryError, load_library
+from appraisal.evidence.derived import DERIVED_FROM
 
 
 def test_shipped_library_passes_and_meets_the_counts(library):
@@ -101,7 +102,23 @@ def test_yes_no_columns_are_booleans_and_no_mediator_is_none(library):
     direct = library.pathway_table[library.pathway_table["outcome_link"] == library.pathway_table["first_link"]]
     assert len(direct) and direct["mediator"].isna().all()
     assert set(library.mediators["kind"]) == {"amount", "share"}
-    assert set(library.unit_costs["derived_from"]) == {"unit_costs", "health_state_losses", "every_death"}
+    assert set(library.unit_costs["derived_from"]) == set(DERIVED_FROM) == {"unit_costs", "health_state_losses", "every_death"}
+
+
+def test_the_evidence_floor_imports_only_maths_errors_and_itself():
+    import ast
+
+    from conftest import REPO
+
+    allowed = ("appraisal.errors", "appraisal.risk", "appraisal.costing", "appraisal.demography", "appraisal.evidence")
+    upward = []
+    for path in (REPO / "appraisal" / "evidence").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] if node.module != "appraisal" else [f"appraisal.{a.name}" for a in node.names]
+            upward += [(path.name, n) for n in names if n.startswith("appraisal") and not n.startswith(allowed)]
+    assert upward == []
 
 
 def test_health_state_loss_becomes_a_quality_of_life_cost(library_copy):
