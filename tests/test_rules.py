@@ -231,3 +231,9 @@ def test_each_rule_refuses_the_library_that_breaks_it(library_copy, rule_id):
 
 def test_every_registered_rule_has_a_case_that_breaks_it():
     assert set(CASES) == set(RULES)
+
+
+def test_every_rule_has_its_code_and_statement_in_the_registry_of_codes():
+    from appraisal.errors import CODES
+
+    assert {f"library.{r.id}": r.statement.rstrip(".") for r in RULES.values()}.items() <= CODES.items()
