@@ -185,7 +185,7 @@ def check_values(baseline: object, options: object, library: Library) -> list[Pr
             return
         c = chars[str(cid)]
         lo, hi = c["valid_min"], c["valid_max"]
-        allowed = f"allowed: {allowed_text(lo, hi, c['unit'])} ({c['name']})"
+        allowed = f"allowed: {allowed_text(lo, hi, c['unit'], c['value_kind'])} ({c['name']})"
         if not math.isfinite(x):
             p.append(Problem("proposal.not_number", place, x, allowed))
         elif (not math.isnan(lo) and x < lo) or (not math.isnan(hi) and x > hi):
@@ -218,12 +218,13 @@ def check_values(baseline: object, options: object, library: Library) -> list[Pr
     return p
 
 
-def valid_range_text(lo: float, hi: float, unit: str) -> str:
+def valid_range_text(lo: float, hi: float, unit: str, kind: str) -> str:
     """A characteristic's valid range in words, e.g. ``"1 ug/m3 or more"``; NaN means unbounded.
 
-    A share, whose unit already names its range, reads ``"a share from 0 to 1"``.
+    A share (``kind`` ``share``, as ``value_kind`` in ``pathways/characteristics.csv``), whose unit
+    already names its range, reads ``"a share from 0 to 1"``.
     """
-    if unit.startswith("share"):
+    if kind == "share":
         return f"a share from {lo:g} to {hi:g}"
     if math.isnan(lo) and math.isnan(hi):
         return f"any number in {unit}"
@@ -234,10 +235,10 @@ def valid_range_text(lo: float, hi: float, unit: str) -> str:
     return f"from {lo:g} to {hi:g} {unit}"
 
 
-def allowed_text(lo: float, hi: float, unit: str) -> str:
+def allowed_text(lo: float, hi: float, unit: str, kind: str) -> str:
     """What a characteristic's value must be, e.g. ``"a number in ug/m3, 0 ug/m3 or more"`` or ``"a share from 0 to 1"``."""
-    rng = valid_range_text(lo, hi, unit)
-    return rng if unit.startswith("share") else f"a number in {unit}, {rng}"
+    rng = valid_range_text(lo, hi, unit, kind)
+    return rng if kind == "share" else f"a number in {unit}, {rng}"
 
 
 #: Pydantic error types, as problem codes and what is allowed.
@@ -283,7 +284,7 @@ def _with_unit(problem: Problem, library: Library) -> Problem:
     if cid not in chars.index:
         return problem
     c = chars.loc[cid]
-    allowed = f"allowed: {allowed_text(c['valid_min'], c['valid_max'], c['unit'])} ({c['name']})"
+    allowed = f"allowed: {allowed_text(c['valid_min'], c['valid_max'], c['unit'], c['value_kind'])} ({c['name']})"
     return Problem(problem.code, problem.place, problem.found, allowed)
 
 

@@ -18,7 +18,7 @@ from appraisal.analysis.monte_carlo import PERCENTILES, Uncertainty
 from appraisal.engine.accounts import Accounts, landing_all, outcome_totals
 from appraisal.engine.model import Model
 from appraisal.evidence.library import Library, link_text
-from appraisal.evidence.tables import COMPONENTS
+from appraisal.evidence.schemas import COMPONENTS
 from appraisal.proposal import Proposal
 
 
@@ -122,9 +122,10 @@ class Result:
         pv = self.central.path_pv[0].sum(axis=0)
         cases = self.central.path_cases[0].sum(axis=0)
         t = self.model.pathways
-        link = np.where(t["mediator"] == "", t["outcome_link"], t["first_link"] + " + " + t["outcome_link"])
+        link = np.where(t["mediator"].isna(), t["outcome_link"], t["first_link"] + " + " + t["outcome_link"])
         paths = pd.DataFrame(
-            {"characteristic": t["characteristic"], "mediator": t["mediator"], "outcome": t["outcome"], "link": link}
+            # No mediator is None in the library; a table written out shows it as an empty cell.
+            {"characteristic": t["characteristic"], "mediator": t["mediator"].fillna(""), "outcome": t["outcome"], "link": link}
         )
         out = pd.concat([paths] * len(self.options), ignore_index=True)
         out.insert(0, "option", np.repeat(self.options, len(t)))

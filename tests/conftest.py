@@ -14,7 +14,7 @@ import pytest
 
 from appraisal import load_library, make_proposal
 from appraisal.evidence.library import bundled_root
-from appraisal.evidence.tables import COSTED_COMPONENTS, TABLES
+from appraisal.evidence.schemas import COSTED_COMPONENTS, TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "riverside.yaml"
@@ -40,7 +40,7 @@ def read_rows(root: Path, table: str) -> list[dict]:
 
 
 def write_rows(root: Path, table: str, rows: list[dict], columns: list[str] | None = None) -> None:
-    cols = columns or [c.name for c in TABLES[table].columns]
+    cols = columns or list(TABLES[table].columns)
     path = root / TABLES[table].path
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as fh:
@@ -66,13 +66,13 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
     write_rows(root, "pathway_sources", [{"source_id": "t", "authors": "Test", "year": "2024", "title": "test fixture", "journal_or_publisher": "tests", "url": "https://example.org"}])
     write_rows(root, "cost_sources", [])
     chars = [
-        {"characteristic_id": "x", "name": "Exposure x", "group": "natural_environment", "metric": "x", "unit": "u", "valid_min": "0", "how_to_measure": "test", **PROV},
-        {"characteristic_id": "share", "name": "Share exposed", "group": "housing_indoor", "metric": "s", "unit": "share (0-1)", "valid_min": "0", "valid_max": "1", "how_to_measure": "test", **PROV},
-        {"characteristic_id": "walk", "name": "Walking", "group": "transport", "metric": "w", "unit": "minutes/week", "valid_min": "0", "how_to_measure": "test", **PROV},
+        {"characteristic_id": "x", "name": "Exposure x", "group": "natural_environment", "metric": "x", "unit": "u", "value_kind": "amount", "valid_min": "0", "how_to_measure": "test", **PROV},
+        {"characteristic_id": "share", "name": "Share exposed", "group": "housing_indoor", "metric": "s", "unit": "share (0-1)", "value_kind": "share", "valid_min": "0", "valid_max": "1", "how_to_measure": "test", **PROV},
+        {"characteristic_id": "walk", "name": "Walking", "group": "transport", "metric": "w", "unit": "minutes/week", "value_kind": "amount", "valid_min": "0", "how_to_measure": "test", **PROV},
         *extra_chars,
     ]
     write_rows(root, "characteristics", chars)
-    write_rows(root, "mediators", [{"mediator_id": "pa", "name": "Activity", "unit": "MET-h/week", "description": "test", **PROV}])
+    write_rows(root, "mediators", [{"mediator_id": "pa", "name": "Activity", "unit": "MET-h/week", "kind": "amount", "description": "test", **PROV}])
     base = {"age_from": "18", "age_to": "120", "is_default": "yes", "threshold": "", "low": "", "high": "", **PROV}
     write_rows(root, "links", [{**base, **link} for link in links])
     write_rows(root, "baseline_rates", [

@@ -64,7 +64,7 @@ def test_library_show_costs_and_coverage(library, capsys):
 def test_library_check_fails_on_a_broken_library(library_copy, capsys):
     (library_copy / "pathways" / "links.csv").write_text("link_id\nx\n")
     assert main(["--library", str(library_copy), "library", "check"]) == 2
-    assert "pathways/links.csv: missing column(s)" in capsys.readouterr().err
+    assert "pathways/links.csv row 1: column(s) missing from a table" in capsys.readouterr().err
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,7 @@ def share_mediator_library(root, into: dict):
     out = {"link_id": "lonely_o", "from_id": "lonely", "to_id": "o", "form": "proportion_exposed", "measure": "RR", "central": "2", "increment": "1", "exposure_unit": "share (0-1)", **ALL_AGES}
     root = tiny_library(root, [into, out])
     meds = read_rows(root, "mediators")
-    write_rows(root, "mediators", [*meds, {**meds[0], "mediator_id": "lonely", "unit": "share (0-1)", "baseline_share": "0.2"}])
+    write_rows(root, "mediators", [*meds, {**meds[0], "mediator_id": "lonely", "unit": "share (0-1)", "kind": "share", "baseline_share": "0.2"}])
     return load_library(root)
 
 
@@ -145,7 +145,7 @@ def test_vpf_switch_values_deaths_per_death(tmp_path):
 
 
 def test_power_link_gives_hand_worked_cases(tmp_path):
-    speed = {"characteristic_id": "speed", "name": "Mean speed", "group": "transport", "metric": "mean speed", "unit": "mph", "valid_min": "0", "how_to_measure": "test", "source": "t", "locator": "test", "verified_in": "primary"}
+    speed = {"characteristic_id": "speed", "name": "Mean speed", "group": "transport", "metric": "mean speed", "unit": "mph", "value_kind": "amount", "valid_min": "0", "how_to_measure": "test", "source": "t", "locator": "test", "verified_in": "primary"}
     link = {"link_id": "speed_o", "from_id": "speed", "to_id": "o", "form": "power", "measure": "exponent", "central": "2", "increment": "", "exposure_unit": "mph", **ALL_AGES}
     lib = load_library(tiny_library(tmp_path, [link], extra_chars=[speed]))
     result = appraise(tiny_proposal(lib, {"speed": 30.0}, {"calmer": {"speed": 24.0}}), lib)
@@ -169,7 +169,7 @@ def test_polynomial_curve_gives_hand_worked_prevalence_change(tmp_path):
     write_rows(root, "curves", [{"link_id": "x_ha", "coef_0": "0", "coef_1": "0", "coef_2": "0.01", "curve_unit": "percent", **PROV}])
     cost = {"cost_id": "ha_qol", "outcome_id": "ha", "component": "quality_of_life", "bearer": "households", "basis": "per_case", "value": "100", "price_year": "2024", "age_from": "0", "age_to": "120", **PROV}
     write_rows(root, "unit_costs", [*read_rows(root, "unit_costs"), cost])
-    from appraisal.evidence.tables import COSTED_COMPONENTS
+    from appraisal.evidence.schemas import COSTED_COMPONENTS
     write_rows(root, "cost_coverage", [*read_rows(root, "cost_coverage"), *({"outcome_id": "ha", "component": c, "status": "not_found", "reason": "test"} for c in COSTED_COMPONENTS if c != "quality_of_life")])
     lib = load_library(root)
     result = appraise(tiny_proposal(lib, {"x": 20.0}, {"louder": {"x": 30.0}, "quiet": {"x": 5.0}}), lib)
@@ -181,8 +181,11 @@ def test_polynomial_curve_gives_hand_worked_prevalence_change(tmp_path):
     # A curve that falls below 0 above its threshold is refused.
     write_rows(root, "curves", [{"link_id": "x_ha", "coef_0": "10", "coef_1": "-1", "coef_2": "0", "curve_unit": "percent", **PROV}])
     from appraisal import LibraryError
-    with pytest.raises(LibraryError, match="stay above 0, and not fall without end, from the threshold 10"):
+    with pytest.raises(LibraryError) as info:
         load_library(root)
+    assert [(p.code, str(p.place), p.found) for p in info.value.problems] == [
+        ("library.curves.stays_positive", "pathways/links.csv row 2, column threshold", 10.0)
+    ]
 
 
 def test_two_sites_run_on_the_site_axis_and_add_up(tmp_path):

@@ -24,7 +24,7 @@ from appraisal import costing
 from appraisal.demography import OPEN_AGE
 from appraisal.errors import ProposalError
 from appraisal.evidence.library import Library
-from appraisal.evidence.tables import COMPONENTS
+from appraisal.evidence.schemas import COMPONENTS
 from appraisal.proposal import DeathValuation, Discounting, Proposal, check_proposal
 from appraisal.risk import curve_value
 
@@ -307,7 +307,7 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
         base_cases[:, p] = pop * outcome_share[p] * curve_value(curve[:, p], threshold[p], x0[:, p])[:, None]
     costs = cost_rows(first, library, outcomes, g, life_exp)
     row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]], dtype=int)
-    fatal = (outcome_table.loc[outcomes, "fatal"] == "yes").to_numpy()
+    fatal = outcome_table.loc[outcomes, "fatal"].to_numpy(bool)
     return Model(
         options=options,
         pathways=t,

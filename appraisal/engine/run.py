@@ -32,7 +32,7 @@ def log_ratios(model: Model, link_values: np.ndarray) -> np.ndarray:
     ratio = link_values[:, model.last_idx][:, None, None, :]
     x0 = model.x0[None, :, None, :]  # [1, site, 1, pathway]
     x1 = model.x1[None]  # [1, site, option, pathway]
-    mediated = (t["mediator"] != "").to_numpy()
+    mediated = t["mediator"].notna().to_numpy()
     share_mediated = ~np.isnan(model.mediator_share)
     # A pathway through a share mediator: the link into it moves the share's odds,
     # and the link out of it sees the share move from its England baseline.

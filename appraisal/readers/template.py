@@ -399,7 +399,7 @@ def _read_environment(
             continue
         placement.characteristic_rows[cid] = row
         c = chars.loc[cid]
-        allowed = allowed_text(c["valid_min"], c["valid_max"], c["unit"])
+        allowed = allowed_text(c["valid_min"], c["valid_max"], c["unit"], c["value_kind"])
         base = cells.read(ws, f"{g.letter(g.baseline_col)}{row}", "number", f"{c['name']}, baseline", allowed)
         if base is UNREADABLE:
             continue  # reported; its options cannot be compared with it

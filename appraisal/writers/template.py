@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from appraisal.evidence.library import Library, load_library
-from appraisal.evidence.tables import GROUPS
+from appraisal.evidence.schemas import GROUPS
 from appraisal.layout import (
     AGE_BANDS,
     CELLS,
@@ -263,7 +263,7 @@ def _environment(ws: Worksheet, library: Library, proposal: Proposal | None, n_o
                 c.name,
                 c.metric,
                 c.unit,
-                valid_range_text(c.valid_min, c.valid_max, c.unit),
+                valid_range_text(c.valid_min, c.valid_max, c.unit, c.value_kind),
                 c.how_to_measure,
                 typical,
             ]
@@ -285,7 +285,7 @@ def _environment(ws: Worksheet, library: Library, proposal: Proposal | None, n_o
                 low,
                 high,
                 title=c.name,
-                message=f"{c.name}: {allowed_text(c.valid_min, c.valid_max, c.unit)}.",
+                message=f"{c.name}: {allowed_text(c.valid_min, c.valid_max, c.unit, c.value_kind)}.",
             )
             dv.add(f"{g.letter(g.baseline_col)}{r}:{g.letter(last_col)}{r}")
             r += 1

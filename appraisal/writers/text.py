@@ -7,9 +7,9 @@ import textwrap
 import pandas as pd
 
 from appraisal.errors import AppraisalError, InField, Problem
-from appraisal.evidence.library import AS_EVERY_DEATH, Library
+from appraisal.evidence.library import Library
 from appraisal.evidence.library import link_text as relation
-from appraisal.evidence.tables import GROUPS, OUTCOME_KINDS
+from appraisal.evidence.schemas import GROUPS, OUTCOME_KINDS
 from appraisal.proposal import Discounting
 from appraisal.result import Result
 from appraisal.wording import DEATH_VALUATION_WORDS, SIGN_SENTENCE, TOTAL_LABEL, confidence_lines, gbp, price_year_label
@@ -169,7 +169,7 @@ def costs_text(library: Library, outcome: str) -> str:
         for b, comp, share in library.cost_splits[c["cost_id"]]:
             lines.append(f"      {comp.replace('_', ' ')}: {share:.1%} -> {bearer_names.get(b, b)}")
         lines.append(f"      source: {c['source']}, {c['locator']} [{c['verified_in']}]")
-        if c["_table"] == "health_state_losses" or str(c["notes"]).startswith(AS_EVERY_DEATH):
+        if c["derived_from"] != "unit_costs":
             lines += _wrap(f"derived: {c['notes']}", "      ")
         used.append(c["source"])
     if rows.empty:
@@ -188,7 +188,7 @@ def duration_text(library: Library, outcome: str) -> str:
     """How long a case of an outcome lasts, in words: the value read in ``pathways/durations.csv``, or why there is none."""
     o = library.outcomes.set_index("outcome_id").loc[outcome]
     d = library.durations[library.durations["outcome_id"] == outcome]
-    if o["fatal"] == "yes":
+    if o["fatal"]:
         return "none (a death)"
     if d.empty:
         return "not read in a source (see the gaps table)"
@@ -241,7 +241,7 @@ def coverage_text(library: Library) -> str:
     for kind in OUTCOME_KINDS:
         ids = [o + ("*" if o in reached_any else "") for o in outs.loc[outs["kind"] == kind, "outcome_id"]]
         lines += _wrap(f"{kind} ({len(ids)}): {', '.join(ids) or 'none'}", "  ")
-    non_fatal = outs.loc[outs["fatal"] == "no", "outcome_id"]
+    non_fatal = outs.loc[~outs["fatal"], "outcome_id"]
     with_duration = [o for o in non_fatal if o in set(library.durations["outcome_id"])]
     lines += [
         "",

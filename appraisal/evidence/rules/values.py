@@ -1,0 +1,63 @@
+"""Rules on single values: intervals that hold their central value, amounts that cannot be negative."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from appraisal.errors import Problem
+from appraisal.evidence.rules.registry import Tables, at, rule
+
+#: (table, central column, column the problem names) for every table with an interval.
+INTERVALS = (
+    ("links", "central", "central"),
+    ("unit_costs", "value", "value"),
+    ("parameters", "value", "value"),
+    ("health_state_losses", "loss", "loss"),
+    ("durations", "value", "low"),
+)
+
+
+def interval_problem(central: float, low: float, high: float) -> str | None:
+    """What is wrong with an interval, or None."""
+    if np.isnan(low) != np.isnan(high):
+        return "give both low and high, or neither"
+    if not np.isnan(low) and not (low <= central <= high):
+        return f"the interval [{low:g}, {high:g}] must contain the central value {central:g}"
+    return None
+
+
+@rule("values.interval", "An interval gives both low and high, or neither, and contains its central value.")
+def interval(t: Tables) -> list[Problem]:
+    p = []
+    for name, central, place in INTERVALS:
+        for r in t[name].to_dict("records"):
+            if np.isnan(r[central]) or (name == "links" and r["form"] == "polynomial"):
+                continue  # a missing central value is its own rule's problem
+            if name == "durations" and not (r["value"] > 0 and r["unit"]):
+                continue
+            if text := interval_problem(r[central], r["low"], r["high"]):
+                p.append(Problem("library.values.interval", at(name, r["_row"], place), r[central], text))
+    return p
+
+
+#: (table, column, what is allowed, the test) for values that must be 0 or more, or above 0.
+BOUNDS = (
+    ("population", "persons", "0 or more", lambda x: x >= 0),
+    ("baseline_rates", "value", "0 or more", lambda x: x >= 0),
+    ("baseline_rates", "per", "above 0", lambda x: x > 0),
+    ("life_expectancy", "life_expectancy_years", "0 or more", lambda x: x >= 0),
+    ("bearer_shares", "weight", "0 or more", lambda x: x >= 0),
+    ("health_state_losses", "loss", "0 or more", lambda x: x >= 0),
+    ("price_index", "gdp_deflator", "above 0", lambda x: x > 0),
+    ("unit_costs", "per", "above 0 (the number of cases the value is for), or blank", lambda x: np.isnan(x) or x > 0),
+)
+
+
+@rule("values.sign", "Counts, rates, weights, losses and the deflator are 0 or more, or above 0, as each must be.")
+def sign(t: Tables) -> list[Problem]:
+    p = []
+    for name, column, allowed, ok in BOUNDS:
+        for row, x in zip(t[name]["_row"], t[name][column]):
+            if not ok(x):
+                p.append(Problem("library.values.sign", at(name, row, column), float(x), f"must be {allowed}"))
+    return p

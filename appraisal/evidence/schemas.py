@@ -1,0 +1,429 @@
+"""One pandera schema per evidence table, declared once, and the vocabularies they use.
+
+Each table is read with every cell as text; its schema checks the text (blank,
+number, whole number, one of a fixed vocabulary) lazily, so every failure of
+every table is reported together, and :mod:`appraisal.evidence.reading` then
+coerces each column by its kind (``metadata["kind"]``: ``text``, ``number``,
+``integer``, ``choice`` or ``yes_no``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandera.pandas as pa
+from pandera import extensions
+from pandera.typing import Series
+
+GROUPS = (
+    "housing_indoor",
+    "natural_environment",
+    "transport",
+    "community_infrastructure",
+    "socio_economic",
+    "climate",
+)
+OUTCOME_KINDS = ("death", "incidence", "prevalence", "event", "wellbeing")
+FORMS = ("log_linear", "threshold_log_linear", "proportion_exposed", "linear", "power", "polynomial")
+MEASURES = ("RR", "HR", "OR", "slope", "exponent", "percent")
+#: What a characteristic's or mediator's value is: an amount in its unit, or a share of people (0-1).
+VALUE_KINDS = ("amount", "share")
+COMPONENTS = (
+    "healthcare",
+    "social_care",
+    "informal_care",
+    "productivity",
+    "out_of_pocket",
+    "quality_of_life",
+    "mortality",
+    "welfare",
+    "public_services",
+)
+#: The components every outcome must account for: a cited unit cost, or a row of
+#: ``unit_costs/cost_coverage.csv`` saying it is not applicable or was not found.
+COSTED_COMPONENTS = COMPONENTS[:7]
+COVERAGE_STATUSES = ("not_applicable", "not_found")
+LOSS_UNITS = ("QALY", "disability weight", "life satisfaction points")
+LOSS_BASES = ("per_case", "per_case_year")
+#: A unit cost whose source gives only the total, split into components by its share set.
+TOTAL_COMPONENT = "total"
+BASES = ("per_case", "per_death", "per_case_year", "per_life_year_lost")
+SEXES = ("persons", "male", "female")
+YES_NO = ("yes", "no")
+SCHEDULES = ("standard", "health")
+#: Units a typical duration may be printed in, and their length in years.
+DURATION_UNITS = {"days": 1 / 365.25, "weeks": 7 / 365.25, "months": 1 / 12, "years": 1.0}
+#: What a typical duration states: an average, a duration printed without saying
+#: which average (`stated`), a length set by guidance (e.g. a
+#: course of treatment), or that the condition lasts for the rest of life.
+DURATION_STATISTICS = ("mean", "median", "stated", "standard_length", "lifelong")
+
+
+# ---- checks on a cell's text (a blank optional cell passes every check but not_blank) ----------
+
+
+@extensions.register_check_method(check_type="element_wise")
+def not_blank(cell: str) -> bool:
+    """A required cell holds something."""
+    return cell != ""
+
+
+@extensions.register_check_method(check_type="element_wise")
+def number(cell: str) -> bool:
+    """The cell is a finite number, or blank."""
+    if cell == "":
+        return True
+    try:
+        return math.isfinite(float(cell))
+    except ValueError:
+        return False
+
+
+@extensions.register_check_method(check_type="element_wise")
+def whole_number(cell: str) -> bool:
+    """The cell is a whole number, or blank."""
+    if cell == "":
+        return True
+    try:
+        int(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@extensions.register_check_method(statistics=["choices"], check_type="element_wise")
+def one_of(cell: str, *, choices: tuple[str, ...]) -> bool:
+    """The cell is one of a fixed vocabulary, or blank."""
+    return cell == "" or cell in choices
+
+
+def _field(kind: str, required: bool, **checks: Any) -> Any:
+    if required:
+        checks["not_blank"] = ()
+    return pa.Field(metadata={"kind": kind}, **checks)
+
+
+def text(*, required: bool = True) -> Any:
+    """A text column."""
+    return _field("text", required)
+
+
+def real(*, required: bool = False) -> Any:
+    """A column of finite numbers, read as float (blank: NaN)."""
+    return _field("number", required, number=())
+
+
+def whole(*, required: bool = True) -> Any:
+    """A column of whole numbers, read as nullable Int64 (blank: missing)."""
+    return _field("integer", required, whole_number=())
+
+
+def choice(choices: tuple[str, ...], *, required: bool = True) -> Any:
+    """A column whose cells come from a fixed vocabulary."""
+    return _field("choice", required, one_of={"choices": tuple(choices)})
+
+
+def yes_no() -> Any:
+    """A ``yes``/``no`` column, read as a boolean."""
+    return _field("yes_no", True, one_of={"choices": YES_NO})
+
+
+class _Table(pa.DataFrameModel):
+    """Every evidence table: cells as text; columns in any order; unknown columns refused by the reader."""
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+#: The provenance columns, which end every evidence table that has them.
+PROVENANCE = ("source", "locator", "verified_in", "quote", "notes")
+
+
+class _Provenance(_Table):
+    """Where a row's numbers were read: every evidence table ends with these columns."""
+
+    source: Series[str] = text()
+    locator: Series[str] = text()
+    verified_in: Series[str] = text()
+    quote: Series[str] = text(required=False)
+    notes: Series[str] = text(required=False)
+
+
+class Sources(_Table):
+    """``pathways/sources.csv`` and ``unit_costs/sources.csv``: one row per publication."""
+
+    source_id: Series[str] = text()
+    authors: Series[str] = text()
+    year: Series[str] = whole(required=False)
+    title: Series[str] = text()
+    journal_or_publisher: Series[str] = text()
+    doi: Series[str] = text(required=False)
+    url: Series[str] = text(required=False)
+    accessed_copy: Series[str] = text(required=False)
+
+
+class Characteristics(_Provenance):
+    """``pathways/characteristics.csv``: what a proposal sets about a place."""
+
+    characteristic_id: Series[str] = text()
+    name: Series[str] = text()
+    group: Series[str] = choice(GROUPS)
+    metric: Series[str] = text()
+    unit: Series[str] = text()
+    value_kind: Series[str] = choice(VALUE_KINDS)
+    valid_min: Series[str] = real()
+    valid_max: Series[str] = real()
+    how_to_measure: Series[str] = text()
+    typical_england_value: Series[str] = real()
+    typical_year: Series[str] = whole(required=False)
+
+
+class Mediators(_Provenance):
+    """``pathways/mediators.csv``: amounts (added before their dose-response) and shares (moved by odds ratios)."""
+
+    mediator_id: Series[str] = text()
+    name: Series[str] = text()
+    unit: Series[str] = text()
+    kind: Series[str] = choice(VALUE_KINDS)
+    description: Series[str] = text()
+    baseline_share: Series[str] = real()
+
+
+class Outcomes(_Provenance):
+    """``pathways/outcomes.csv``."""
+
+    outcome_id: Series[str] = text()
+    name: Series[str] = text()
+    kind: Series[str] = choice(OUTCOME_KINDS)
+    icd10: Series[str] = text(required=False)
+    fatal: Series[str] = yes_no()
+    age_from: Series[str] = whole()
+    age_to: Series[str] = whole()
+    part_of: Series[str] = text(required=False)
+
+
+class Durations(_Provenance):
+    """``pathways/durations.csv``: one typical duration per non-fatal outcome, as printed."""
+
+    outcome_id: Series[str] = text()
+    statistic: Series[str] = choice(DURATION_STATISTICS)
+    value: Series[str] = real()
+    low: Series[str] = real()
+    high: Series[str] = real()
+    unit: Series[str] = choice(tuple(DURATION_UNITS), required=False)
+    what_it_measures: Series[str] = text()
+    population: Series[str] = text()
+
+
+class Links(_Provenance):
+    """``pathways/links.csv``: one exposure-response relation per row."""
+
+    link_id: Series[str] = text()
+    from_id: Series[str] = text()
+    to_id: Series[str] = text()
+    form: Series[str] = choice(FORMS)
+    measure: Series[str] = choice(MEASURES)
+    central: Series[str] = real()
+    low: Series[str] = real()
+    high: Series[str] = real()
+    increment: Series[str] = real()
+    exposure_unit: Series[str] = text()
+    threshold: Series[str] = real()
+    age_from: Series[str] = whole()
+    age_to: Series[str] = whole()
+    evidence_grade: Series[str] = text(required=False)
+    grade_scale: Series[str] = text(required=False)
+    overlap_group: Series[str] = text(required=False)
+    is_default: Series[str] = yes_no()
+
+
+class Curves(_Provenance):
+    """``pathways/curves.csv``: coefficients of polynomial links."""
+
+    link_id: Series[str] = text()
+    coef_0: Series[str] = real(required=True)
+    coef_1: Series[str] = real(required=True)
+    coef_2: Series[str] = real(required=True)
+    curve_unit: Series[str] = choice(("percent",))
+
+
+class BaselineRates(_Provenance):
+    """``pathways/baseline_rates.csv``: England's rates by age band and sex."""
+
+    outcome_id: Series[str] = text()
+    age_from: Series[str] = whole()
+    age_to: Series[str] = whole()
+    sex: Series[str] = choice(SEXES)
+    value: Series[str] = real(required=True)
+    per: Series[str] = real(required=True)
+    year: Series[str] = text()
+    geography: Series[str] = text()
+
+
+class Population(_Provenance):
+    """``pathways/population.csv``: England's population by age and sex."""
+
+    age_from: Series[str] = whole()
+    age_to: Series[str] = whole()
+    sex: Series[str] = choice(SEXES)
+    persons: Series[str] = real(required=True)
+    year: Series[str] = text()
+    geography: Series[str] = text()
+
+
+class LifeExpectancy(_Provenance):
+    """``pathways/life_expectancy.csv``."""
+
+    age: Series[str] = whole()
+    sex: Series[str] = choice(SEXES)
+    life_expectancy_years: Series[str] = real(required=True)
+    period: Series[str] = text()
+    geography: Series[str] = text()
+
+
+class UnitCosts(_Provenance):
+    """``unit_costs/unit_costs.csv``: cited costs by outcome, component and bearer."""
+
+    cost_id: Series[str] = text()
+    outcome_id: Series[str] = text()
+    component: Series[str] = choice((*COMPONENTS, TOTAL_COMPONENT))
+    bearer: Series[str] = text()
+    basis: Series[str] = choice(BASES)
+    duration_years: Series[str] = real()
+    delay_years: Series[str] = whole(required=False)
+    value: Series[str] = real(required=True)
+    per: Series[str] = real()
+    low: Series[str] = real()
+    high: Series[str] = real()
+    price_year: Series[str] = whole()
+    age_from: Series[str] = whole()
+    age_to: Series[str] = whole()
+
+
+class HealthStateLosses(_Provenance):
+    """``unit_costs/health_state_losses.csv``: QALY, disability-weight or life-satisfaction losses."""
+
+    outcome_id: Series[str] = text()
+    loss: Series[str] = real(required=True)
+    low: Series[str] = real()
+    high: Series[str] = real()
+    unit: Series[str] = choice(LOSS_UNITS)
+    basis: Series[str] = choice(LOSS_BASES)
+    duration_years: Series[str] = real()
+    age_from: Series[str] = whole()
+    age_to: Series[str] = whole()
+
+
+class Parameters(_Provenance):
+    """``unit_costs/parameters.csv``: values such as the value of a QALY."""
+
+    parameter_id: Series[str] = text()
+    value: Series[str] = real(required=True)
+    low: Series[str] = real()
+    high: Series[str] = real()
+    unit: Series[str] = text()
+    price_year: Series[str] = whole()
+
+
+class CostCoverage(_Table):
+    """``unit_costs/cost_coverage.csv``: components with no unit cost, and why."""
+
+    outcome_id: Series[str] = text()
+    component: Series[str] = choice(COSTED_COMPONENTS)
+    status: Series[str] = choice(COVERAGE_STATUSES)
+    reason: Series[str] = text()
+
+
+class Gaps(_Table):
+    """``pathways/gaps.csv``: pathways searched for and left out."""
+
+    pathway: Series[str] = text()
+    group: Series[str] = choice((*GROUPS, "all"))
+    what_was_searched: Series[str] = text()
+    why_out: Series[str] = text()
+
+
+class Bearers(_Provenance):
+    """``unit_costs/bearers.csv``: organisations that bear costs."""
+
+    bearer_id: Series[str] = text()
+    name: Series[str] = text()
+    definition: Series[str] = text()
+
+
+class BearerShares(_Provenance):
+    """``unit_costs/bearer_shares.csv``: how a share set splits a cost between bearers and components."""
+
+    share_set: Series[str] = text()
+    bearer: Series[str] = text()
+    component: Series[str] = choice(COMPONENTS, required=False)
+    weight: Series[str] = real(required=True)
+    weight_unit: Series[str] = text()
+
+
+class DiscountRates(_Provenance):
+    """``unit_costs/discount_rates.csv``: Green Book schedules."""
+
+    schedule: Series[str] = choice(SCHEDULES)
+    year_from: Series[str] = whole()
+    year_to: Series[str] = whole()
+    rate: Series[str] = real(required=True)
+
+
+class PriceIndex(_Provenance):
+    """``unit_costs/price_index.csv``: GDP deflator by year."""
+
+    year: Series[str] = whole()
+    gdp_deflator: Series[str] = real(required=True)
+    base_year: Series[str] = whole()
+    vintage: Series[str] = text()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the evidence library: its name, file, key column and schema."""
+
+    name: str
+    path: str
+    key: str | None
+    schema: type[pa.DataFrameModel]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The column names, in the order a new file writes them."""
+        names = tuple(self.schema.to_schema().columns)
+        return tuple(n for n in names if n not in PROVENANCE) + tuple(n for n in names if n in PROVENANCE)
+
+    def kinds(self) -> dict[str, str]:
+        """Each column's kind: ``text``, ``number``, ``integer``, ``choice`` or ``yes_no``."""
+        return {name: col.metadata["kind"] for name, col in self.schema.to_schema().columns.items()}
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("pathway_sources", "pathways/sources.csv", "source_id", Sources),
+        Table("characteristics", "pathways/characteristics.csv", "characteristic_id", Characteristics),
+        Table("mediators", "pathways/mediators.csv", "mediator_id", Mediators),
+        Table("outcomes", "pathways/outcomes.csv", "outcome_id", Outcomes),
+        Table("durations", "pathways/durations.csv", "outcome_id", Durations),
+        Table("links", "pathways/links.csv", "link_id", Links),
+        Table("curves", "pathways/curves.csv", "link_id", Curves),
+        Table("baseline_rates", "pathways/baseline_rates.csv", None, BaselineRates),
+        Table("population", "pathways/population.csv", None, Population),
+        Table("life_expectancy", "pathways/life_expectancy.csv", None, LifeExpectancy),
+        Table("cost_sources", "unit_costs/sources.csv", "source_id", Sources),
+        Table("unit_costs", "unit_costs/unit_costs.csv", "cost_id", UnitCosts),
+        Table("health_state_losses", "unit_costs/health_state_losses.csv", None, HealthStateLosses),
+        Table("parameters", "unit_costs/parameters.csv", "parameter_id", Parameters),
+        Table("cost_coverage", "unit_costs/cost_coverage.csv", None, CostCoverage),
+        Table("gaps", "pathways/gaps.csv", None, Gaps),
+        Table("bearers", "unit_costs/bearers.csv", "bearer_id", Bearers),
+        Table("bearer_shares", "unit_costs/bearer_shares.csv", None, BearerShares),
+        Table("discount_rates", "unit_costs/discount_rates.csv", None, DiscountRates),
+        Table("price_index", "unit_costs/price_index.csv", "year", PriceIndex),
+    )
+}

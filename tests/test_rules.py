@@ -1,0 +1,239 @@
+"""Each cross-table rule of the evidence library, broken on purpose in a copy of the shipped library.
+
+One case per rule id: the mutation breaks exactly that rule, and the test asserts
+the problem's code (``library.<rule id>``) and its place (file, row, column). A
+last test checks that every registered rule has a case here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import read_rows, write_rows
+
+from appraisal import LibraryError, load_library
+from appraisal.demography import LIFE_TABLE_OUTCOME
+from appraisal.evidence import RULES
+
+
+def edit(root, table, index, **changes) -> int:
+    """Change cells of one row (by position in the file); its spreadsheet row."""
+    rows = read_rows(root, table)
+    rows[index].update(changes)
+    write_rows(root, table, rows)
+    return index + 2
+
+
+def append(root, table, *new: dict) -> int:
+    """Add rows at the end; the spreadsheet row of the first one added."""
+    rows = read_rows(root, table)
+    write_rows(root, table, [*rows, *new])
+    return len(rows) + 2
+
+
+def drop(root, table, keep) -> None:
+    write_rows(root, table, [r for r in read_rows(root, table) if keep(r)])
+
+
+def index_of(root, table, **match) -> int:
+    return next(i for i, r in enumerate(read_rows(root, table)) if all(r[k] == v for k, v in match.items()))
+
+
+def row_of(root, table, **match) -> int:
+    return index_of(root, table, **match) + 2
+
+
+LINKS = "pathways/links.csv"
+
+
+def _valid_bounds(root):
+    i = next(i for i, r in enumerate(read_rows(root, "characteristics")) if r["valid_min"] and r["valid_max"])
+    r = read_rows(root, "characteristics")[i]
+    return f"pathways/characteristics.csv row {edit(root, 'characteristics', i, valid_min=r['valid_max'])}, column valid_min"
+
+
+def _part_of_loop(root):
+    edit(root, "outcomes", index_of(root, "outcomes", outcome_id="ihd_incidence"), part_of="stroke_incidence")
+    edit(root, "outcomes", index_of(root, "outcomes", outcome_id="stroke_incidence"), part_of="ihd_incidence")
+    return "pathways/outcomes.csv rows"
+
+
+def _polynomial(root):
+    link = next(r for r in read_rows(root, "links") if r["form"] == "polynomial")
+    return link, row_of(root, "links", link_id=link["link_id"])
+
+
+def _curves_given(root):
+    link, row = _polynomial(root)
+    drop(root, "curves", lambda r: r["link_id"] != link["link_id"])
+    return f"{LINKS} row {row}, column link_id"
+
+
+def _stays_positive(root):
+    link, row = _polynomial(root)
+    edit(root, "curves", index_of(root, "curves", link_id=link["link_id"]), coef_0="-100", coef_1="0", coef_2="0")
+    return f"{LINKS} row {row}, column threshold"
+
+
+def _sole_default(root):
+    link, row = _polynomial(root)
+    first = read_rows(root, "links")[0]
+    append(root, "links", {**first, "link_id": "extra", "to_id": link["to_id"]})
+    return f"{LINKS} rows {row}"
+
+
+def _share_weights(root):
+    i = next(i for i, r in enumerate(read_rows(root, "bearer_shares")) if r["weight_unit"] == "percent")
+    edit(root, "bearer_shares", i, weight=str(float(read_rows(root, "bearer_shares")[i]["weight"]) + 20))
+    return "unit_costs/bearer_shares.csv rows"
+
+
+def _share_loop(root):
+    first = read_rows(root, "bearer_shares")[0]
+    row = append(
+        root, "bearer_shares",
+        {**first, "share_set": "loop_a", "bearer": "loop_b", "component": "", "weight": "1", "weight_unit": "share"},
+        {**first, "share_set": "loop_b", "bearer": "loop_a", "component": "", "weight": "1", "weight_unit": "share"},
+    )
+    return f"unit_costs/bearer_shares.csv rows {row}, {row + 1}"
+
+
+def _new_mediator(root, mediator_id):
+    med = read_rows(root, "mediators")[0]
+    return append(root, "mediators", {**med, "mediator_id": mediator_id, "kind": "amount", "baseline_share": ""})
+
+
+def _acyclic(root):
+    _new_mediator(root, "m2")
+    walk = next(r for r in read_rows(root, "links") if r["from_id"] == "walking_minutes")
+    append(root, "links",
+           {**walk, "link_id": "pa_m2", "from_id": "physical_activity", "to_id": "m2", "exposure_unit": "MET-h/week"},
+           {**walk, "link_id": "m2_pa", "from_id": "m2", "to_id": "physical_activity", "exposure_unit": "MET-h/week"})
+    return f"{LINKS} rows"
+
+
+def _mediator_between(root):
+    row = _new_mediator(root, "dead_end")
+    walk = next(r for r in read_rows(root, "links") if r["from_id"] == "walking_minutes")
+    append(root, "links", {**walk, "link_id": "walk_dead_end", "to_id": "dead_end"})
+    return f"pathways/mediators.csv row {row}, column mediator_id"
+
+
+def _life_table_outcome(root):
+    acm = LIFE_TABLE_OUTCOME
+    drop(root, "outcomes", lambda r: r["outcome_id"] != acm)
+    write_rows(root, "outcomes", [{**r, "part_of": "" if r["part_of"] == acm else r["part_of"]} for r in read_rows(root, "outcomes")])
+    drop(root, "links", lambda r: r["to_id"] != acm and r["is_default"] == "yes")
+    for table in ("unit_costs", "cost_coverage", "baseline_rates", "durations", "health_state_losses"):
+        drop(root, table, lambda r: r["outcome_id"] != acm)
+    return "pathways/outcomes.csv, column outcome_id"
+
+
+def _rates(root):
+    drop(root, "baseline_rates", lambda r: r["outcome_id"] != "stroke_incidence")
+    return f"pathways/outcomes.csv row {row_of(root, 'outcomes', outcome_id='stroke_incidence')}, column outcome_id"
+
+
+def _costs(root):
+    drop(root, "unit_costs", lambda r: r["outcome_id"] != "type2_diabetes_incidence")
+    drop(root, "health_state_losses", lambda r: r["outcome_id"] != "type2_diabetes_incidence")
+    return f"pathways/outcomes.csv row {row_of(root, 'outcomes', outcome_id='type2_diabetes_incidence')}, column outcome_id"
+
+
+def _components(root):
+    gone = read_rows(root, "cost_coverage")[0]
+    drop(root, "cost_coverage", lambda r: r != gone)
+    return f"pathways/outcomes.csv row {row_of(root, 'outcomes', outcome_id=gone['outcome_id'])}, column outcome_id"
+
+
+def _first(table):
+    """A mutation of the first record of a table (spreadsheet row 2), naming the column the problem is at."""
+
+    def mutation(column, **changes):
+        def mutate(root):
+            from conftest import TABLES
+
+            return f"{TABLES[table].path} row {edit(root, table, 0, **changes)}, column {column}"
+
+        return mutate
+
+    return mutation
+
+
+link0, cost0, dur0 = _first("links"), _first("unit_costs"), _first("durations")
+
+#: rule id -> a mutation of a library copy that breaks it, returning the start of the problem's place.
+CASES = {
+    "ids.unique": lambda root: f"{LINKS} row {append(root, 'links', read_rows(root, 'links')[0])}, column link_id",
+    "ids.unique_sources": lambda root: f"unit_costs/sources.csv row {append(root, 'cost_sources', read_rows(root, 'pathway_sources')[0])}, column source_id",
+    "ids.unique_nodes": lambda root: f"pathways/mediators.csv row {_new_mediator(root, 'pm25')}, column mediator_id",
+    "provenance.source_resolves": cost0("source", source="nobody_2099"),
+    "provenance.verified_in": link0("verified_in", verified_in="maybe"),
+    "provenance.doi_or_url": lambda root: f"pathways/sources.csv row {edit(root, 'pathway_sources', 0, doi='', url='')}, column doi",
+    "values.interval": link0("central", central="1.5"),
+    "values.sign": lambda root: f"pathways/population.csv row {edit(root, 'population', 0, persons='-1')}, column persons",
+    "nodes.baseline_share": lambda root: f"pathways/mediators.csv row {edit(root, 'mediators', 0, baseline_share='0.5')}, column baseline_share",
+    "nodes.valid_bounds": _valid_bounds,
+    "nodes.part_of_known": lambda root: f"pathways/outcomes.csv row {edit(root, 'outcomes', index_of(root, 'outcomes', outcome_id='ihd_incidence'), part_of='nothing')}, column part_of",
+    "nodes.part_of_loop": _part_of_loop,
+    "ages.ordered": lambda root: f"pathways/outcomes.csv row {edit(root, 'outcomes', 0, age_from='200')}, column age_from",
+    "ages.population_bands": lambda root: drop(root, "population", lambda r: r["age_from"] != "0") or "pathways/population.csv rows",
+    "links.ends_known": link0("to_id", to_id="no_such_outcome"),
+    "links.unit_matches_characteristic": link0("exposure_unit", exposure_unit="mg/m3"),
+    "links.central_given": link0("central", central="", low="", high=""),
+    "links.measure_matches_form": link0("measure", measure="slope"),
+    "links.target_matches_form": link0("to_id", to_id="physical_activity"),
+    "links.source_matches_form": link0("form", form="proportion_exposed"),
+    "links.value_positive": link0("central", central="0", low="", high=""),
+    "links.increment": link0("increment", increment="0"),
+    "links.threshold_given": link0("threshold", form="threshold_log_linear", threshold=""),
+    "links.one_default_per_pair": lambda root: f"{LINKS} row {edit(root, 'links', 2, is_default='yes')}, column is_default",
+    "links.alternative_has_default": lambda root: f"{LINKS} row {edit(root, 'links', 1, is_default='no')}, column is_default",
+    "curves.link_is_polynomial": lambda root: f"pathways/curves.csv row {edit(root, 'curves', 0, link_id=read_rows(root, 'links')[0]['link_id'])}, column link_id",
+    "curves.given": _curves_given,
+    "curves.stays_positive": _stays_positive,
+    "curves.sole_default": _sole_default,
+    "costs.bearer_known": cost0("bearer", bearer="nobody"),
+    "costs.share_set_weights": _share_weights,
+    "costs.share_sets_no_loop": _share_loop,
+    "costs.outcome_known": cost0("outcome_id", outcome_id="no_such_outcome"),
+    "costs.total_split": cost0("component", component="total"),
+    "costs.price_year_indexed": cost0("price_year", price_year="1900"),
+    "costs.duration_for_case_year": cost0("duration_years", basis="per_case_year", duration_years=""),
+    "costs.one_loss_per_outcome": lambda root: append(root, "health_state_losses", read_rows(root, "health_state_losses")[0]) and "unit_costs/health_state_losses.csv row 2, column outcome_id",
+    "costs.loss_valued": lambda root: write_rows(root, "parameters", []) or "unit_costs/health_state_losses.csv row 2, column unit",
+    "discounting.schedules": lambda root: drop(root, "discount_rates", lambda r: (r["schedule"], r["year_from"]) != ("standard", "31")) or "unit_costs/discount_rates.csv rows",
+    "discounting.rate_fraction": lambda root: f"unit_costs/discount_rates.csv row {edit(root, 'discount_rates', 0, rate='1.5')}, column rate",
+    "durations.outcome_known": dur0("outcome_id", outcome_id="no_such_outcome"),
+    "durations.not_death": dur0("outcome_id", outcome_id=LIFE_TABLE_OUTCOME),
+    "durations.length": dur0("value", unit=""),
+    "graph.acyclic": _acyclic,
+    "graph.mediator_between": _mediator_between,
+    "graph.counted_once": lambda root: edit(root, "outcomes", index_of(root, "outcomes", outcome_id="ihd_incidence"), part_of=LIFE_TABLE_OUTCOME) and f"{LINKS} rows",
+    "coverage.life_table_outcome": _life_table_outcome,
+    "coverage.rates": _rates,
+    "coverage.rate_outcome_known": lambda root: f"pathways/baseline_rates.csv row {edit(root, 'baseline_rates', 0, outcome_id='no_such_outcome')}, column outcome_id",
+    "coverage.costs": _costs,
+    "coverage.marks": lambda root: f"unit_costs/cost_coverage.csv row {append(root, 'cost_coverage', {'outcome_id': 'ihd_incidence', 'component': 'healthcare', 'status': 'not_found', 'reason': 'x'})}, column component",
+    "coverage.components": _components,
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_each_rule_refuses_the_library_that_breaks_it(library_copy, rule_id):
+    place = CASES[rule_id](library_copy)
+    with pytest.raises(LibraryError) as info:
+        load_library(library_copy)
+    code = f"library.{rule_id}"
+    found = [str(p.place) for p in info.value.problems if p.code == code]
+    assert found, info.value.codes
+    assert any(f.startswith(place) for f in found), (place, found)
+
+
+def test_every_registered_rule_has_a_case_that_breaks_it():
+    assert set(CASES) == set(RULES)
+
+
+def test_every_rule_has_its_code_and_statement_in_the_registry_of_codes():
+    from appraisal.errors import CODES
+
+    assert {f"library.{r.id}": r.statement.rstrip(".") for r in RULES.values()}.items() <= CODES.items()
