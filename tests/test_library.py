@@ -239,3 +239,15 @@ def test_share_mediator_rules(library_copy):
         ("library.links.source_matches_form", f"pathways/links.csv row {len(links) + 1}, column form"),
         ("library.links.measure_matches_form", f"pathways/links.csv row {len(links)}, column measure"),
     } <= found
+
+
+def test_no_path_of_a_working_machine_in_the_evidence_or_the_docs():
+    """Provenance names a URL or a repository at a commit, never a folder on someone's machine."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    machine = re.compile(r"(?<![\w.])/(tmp|work|home|root|Users)/\w")
+    files = [*root.glob("pathways/*"), *root.glob("unit_costs/*"), *root.glob("examples/*.yaml"), root / "README.md"]
+    found = [f"{p.relative_to(root)} line {n}" for p in files if p.is_file() and p.suffix in (".csv", ".md", ".yaml") for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if machine.search(line)]
+    assert not found, found
