@@ -81,8 +81,10 @@ def imports(name: str, path: Path, known: set[str]) -> tuple[set[str], list[str]
             base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
         if base.split(".")[0] != "appraisal":
             return set()
-        # ``from appraisal.analysis import monte_carlo`` imports the module appraisal.analysis.monte_carlo.
-        return {f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names}
+        # ``from appraisal.analysis import monte_carlo`` imports the module appraisal.analysis.monte_carlo,
+        # and runs the package's own ``__init__`` first: below the top package, that is an import of it too.
+        found = {f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names}
+        return found | ({base} if base != "appraisal" else set())
 
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):

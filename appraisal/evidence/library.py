@@ -14,7 +14,7 @@ import pandas as pd
 from appraisal import demography
 from appraisal.demography import AGE_BANDS, BAND_LABELS, LIFE_TABLE_OUTCOME
 from appraisal.errors import LibraryError, Problem
-from appraisal.evidence import derived
+from appraisal.evidence.derived import all_unit_costs, cost_splits, duration_years, pathway_graph
 from appraisal.evidence.reading import read_table
 from appraisal.evidence.rules import Tables, run
 from appraisal.evidence.schemas import TABLES
@@ -139,7 +139,7 @@ class Library:
     @cached_property
     def cost_splits(self) -> dict[str, list[tuple[str, str, float]]]:
         """Who bears each unit cost, and as which component: ``cost_id -> [(bearer, component, share)]``."""
-        return derived.cost_splits(self.unit_costs, self.bearer_shares)
+        return cost_splits(self.unit_costs, self.bearer_shares)
 
     def reached_outcomes(self) -> list[str]:
         """Outcomes reached from a characteristic by default links, in file order."""
@@ -207,10 +207,10 @@ def load_library(root: str | Path | None = None) -> Library:
     if not problems:
         problems += run("tables", Tables(t, sources))
     if not problems:
-        t["unit_costs"] = derived.all_unit_costs(
+        t["unit_costs"] = all_unit_costs(
             t["unit_costs"], t["outcomes"], t["cost_coverage"], t["health_state_losses"], t["parameters"]
         )
-        graph = derived.pathway_graph(t["characteristics"], t["mediators"], t["outcomes"], t["links"])
+        graph = pathway_graph(t["characteristics"], t["mediators"], t["outcomes"], t["links"])
         problems += run("graph", Tables(t, sources, graph))
     if not problems:
         problems += run("coverage", Tables(t, sources, graph))
@@ -222,7 +222,7 @@ def load_library(root: str | Path | None = None) -> Library:
         characteristics=t["characteristics"],
         mediators=t["mediators"],
         outcomes=t["outcomes"],
-        durations=t["durations"].assign(years=derived.duration_years(t["durations"])),
+        durations=t["durations"].assign(years=duration_years(t["durations"])),
         links=t["links"],
         curves=t["curves"],
         baseline_rates=t["baseline_rates"],
