@@ -36,21 +36,24 @@ def judgement_settings(proposal: Proposal) -> dict[str, dict[str, object]]:
 def _central_total(model: Model) -> list[float]:
     """Each option's total present value (all sites and bearers) from the central run."""
     annual = run_model(model, model.central_link_values)
-    acc = account(model, annual, cost_units(model, annual), model.central_cost_values)
-    return [float(x) for x in acc.pv[0].sum(axis=(0, 2))]
+    accounts = account(model, annual, cost_units(model, annual), model.central_cost_values)
+    return [float(x) for x in accounts.pv[0].sum(axis=(0, 2))]
 
 
-def value_judgements(proposal: Proposal, library: Library, central: Model) -> pd.DataFrame:
-    """``scenario`` (an id of :func:`judgement_settings`) x option: total present value under each value judgement."""
+def value_judgements(proposal: Proposal, library: Library, options: list[str], as_set: list[float]) -> pd.DataFrame:
+    """``scenario`` (an id of :func:`judgement_settings`) x option: total present value under each value judgement.
+
+    ``as_set`` is each option's total from the run already made with the settings as given.
+    """
     rows = []
     for scenario, change in judgement_settings(proposal).items():
         if change:
             changed = proposal.model_copy(update={"settings": proposal.settings.model_copy(update=change)})
             totals = _central_total(build_model(changed, library))
         else:
-            totals = _central_total(central)
-        rows.append({"scenario": scenario, **dict(zip(central.options, totals))})
-    return pd.DataFrame(rows, columns=["scenario", *central.options])
+            totals = as_set
+        rows.append({"scenario": scenario, **dict(zip(options, totals))})
+    return pd.DataFrame(rows, columns=["scenario", *options])
 
 
 def appraise(
@@ -101,6 +104,8 @@ def appraise(
         units=units[0],
         sensitivity_table=one_way_sensitivity(model) if analyses else None,
         confidence_table=evidence_shares(model, library, units[0]) if analyses else None,
-        judgement_table=value_judgements(proposal, library, model) if analyses else None,
+        judgement_table=value_judgements(proposal, library, model.options, [float(x) for x in central.pv[0].sum(axis=(0, 2))])
+        if analyses
+        else None,
         uncertainty=monte_carlo(model, draws, seed, progress) if draws else None,
     )
