@@ -87,7 +87,7 @@ CODES: dict[str, str] = {
     "proposal.above_maximum": "above the maximum",
     "proposal.too_few": "too few entries",
     "proposal.invalid": "not allowed",
-    "proposal.population_one_way": "residents given both as a total and by age band, or neither",
+    "proposal.population_one_way": "residents must be given one way",
     "proposal.unknown_age_band": "unknown age band",
     "proposal.missing_age_band": "age band(s) missing",
     "proposal.price_year": "price year not in the price index",

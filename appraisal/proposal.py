@@ -9,11 +9,12 @@ problem at once, each naming the field as a dotted path such as
 
 from __future__ import annotations
 
+import difflib
 import math
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from appraisal.errors import InField, Problem, ProposalError
 from appraisal.evidence.library import Library, load_library
@@ -24,9 +25,14 @@ class _Model(BaseModel):
 
 
 #: A number of residents: finite, 0 or more.
-Residents = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Residents = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
 #: A share of full occupancy: from 0 to 1.
-OccupancyShare = Annotated[float, Field(ge=0, le=1)]
+OccupancyShare = Annotated[float, Strict(), Field(ge=0, le=1)]
+#: A characteristic's value: a number (a whole number is taken as one); never ``yes``/``true`` or text,
+#: which a loose reading would turn into 1 or a number without a word.
+Value = Annotated[float, Strict()]
+#: A whole number, never ``true`` or a number with a fraction.
+Whole = Annotated[int, Strict()]
 
 
 class Site(_Model):
@@ -71,16 +77,16 @@ class Settings(_Model):
     (start year, e.g. 2024 for 2024-25) in whose prices all money is shown.
     """
 
-    start_year: int = Field(ge=1990, le=2100, description="First year of the appraisal (year 0).")
-    period_years: int = Field(ge=1, le=125, description="Number of years appraised.")
-    price_year: int = Field(description="Price base of all money, a financial year start (2024 = 2024-25).")
+    start_year: Whole = Field(ge=1990, le=2100, description="First year of the appraisal (year 0).")
+    period_years: Whole = Field(ge=1, le=125, description="Number of years appraised.")
+    price_year: Whole = Field(description="Price base of all money, a financial year start (2024 = 2024-25).")
     discounting: Discounting = Field(
         Discounting.GREEN_BOOK,
         description="green_book: standard schedule for financial costs, health schedule for health-valued costs; "
         "standard: the standard schedule for everything (a sensitivity test); none: no discounting.",
     )
-    effect_lag_years: int = Field(0, ge=0, description="Years after start_year before effects begin.")
-    ramp_years: int = Field(0, ge=0, description="Years over which effects build linearly to full strength.")
+    effect_lag_years: Whole = Field(0, ge=0, description="Years after start_year before effects begin.")
+    ramp_years: Whole = Field(0, ge=0, description="Years over which effects build linearly to full strength.")
     mortality_valuation: DeathValuation = Field(
         DeathValuation.LIFE_YEARS,
         description="Value deaths by discounted life-years lost (QALY value) or by the value of a prevented fatality.",
@@ -100,57 +106,95 @@ class Proposal(_Model):
     site: Site
     population: Population
     occupancy: dict[int, OccupancyShare] = Field(min_length=1, description="Share of full occupancy (0-1) by year.")
-    baseline: dict[str, float]
-    options: dict[str, dict[str, float]] = Field(min_length=1)
+    baseline: dict[str, Value]
+    options: dict[str, dict[str, Value]] = Field(min_length=1)
     settings: Settings
 
 
 def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
     """Problems with a structurally valid proposal, judged against the library."""
+    return check_data(proposal.model_dump(), library)
+
+
+def _number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def check_data(data: dict[str, Any], library: Library) -> list[Problem]:
+    """Problems with a proposal's data judged against the library, as far as its shape allows.
+
+    Runs on a valid proposal and on data whose shape is broken alike (a part that is
+    not of the expected type is skipped: the proposal model reports it), so that every
+    problem is reported at once.
+    """
     p: list[Problem] = []
-    pop = proposal.population
-    if (pop.total is None) == (pop.by_age_band is None):
-        p.append(Problem("proposal.population_one_way", InField("population"), allowed="give either total or by_age_band"))
-    if pop.by_age_band is not None:
-        labels = library.band_labels
-        for band in pop.by_age_band:
-            if band not in labels:
-                p.append(
-                    Problem(
-                        "proposal.unknown_age_band",
-                        InField(f"population.by_age_band.{band}"),
-                        band,
-                        f"allowed: {', '.join(labels)}",
-                    )
-                )
-        missing = [b for b in labels if b not in pop.by_age_band]
-        if missing:
+    pop = data.get("population")
+    if isinstance(pop, dict):
+        total, bands = pop.get("total"), pop.get("by_age_band")
+        if (total is None) == (bands is None):
             p.append(
                 Problem(
-                    "proposal.missing_age_band",
-                    InField("population.by_age_band"),
-                    ", ".join(missing),
-                    "give 0 where there are no residents",
+                    "proposal.population_one_way",
+                    InField("population"),
+                    allowed="give residents either as total or by_age_band, not both",
                 )
             )
-    p += check_values(proposal.baseline, proposal.options, library)
-    s = proposal.settings
+        if isinstance(bands, dict):
+            labels = library.band_labels
+            for band in bands:
+                if band not in labels:
+                    p.append(
+                        Problem(
+                            "proposal.unknown_age_band",
+                            InField(f"population.by_age_band.{band}"),
+                            band,
+                            f"allowed: {', '.join(labels)}",
+                        )
+                    )
+            missing = [b for b in labels if b not in bands]
+            if missing:
+                p.append(
+                    Problem(
+                        "proposal.missing_age_band",
+                        InField("population.by_age_band"),
+                        allowed=f"give {', '.join(missing)} too (0 where there are no residents)",
+                    )
+                )
+    p += check_values(data.get("baseline"), data.get("options"), library)
+    options = data.get("options")
+    if isinstance(options, dict):
+        for name in options:
+            if str(name).casefold() == "baseline":
+                p.append(
+                    Problem(
+                        "proposal.option_name",
+                        InField(f"options.{name}"),
+                        name,
+                        "'baseline' names what the options are compared with: give the option another name",
+                    )
+                )
+    settings = data.get("settings")
+    s: dict[str, Any] = settings if isinstance(settings, dict) else {}
     years = set(int(y) for y in library.price_index["year"])
-    if s.price_year not in years:
-        p.append(
-            Problem("proposal.price_year", InField("settings.price_year"), s.price_year, f"allowed: {min(years)} to {max(years)}")
-        )
-    last = s.start_year + s.period_years - 1
-    outside = sorted(y for y in proposal.occupancy if not s.start_year <= y <= last)
-    if outside:
+    if _number(s.get("price_year")) and s["price_year"] not in years:
         p.append(
             Problem(
-                "proposal.occupancy_outside_period",
-                InField("occupancy"),
-                ", ".join(map(str, outside)),
-                f"allowed: years in the appraisal period {s.start_year}-{last}",
+                "proposal.price_year", InField("settings.price_year"), s["price_year"], f"allowed: {min(years)} to {max(years)}"
             )
         )
+    start, period, occupancy = s.get("start_year"), s.get("period_years"), data.get("occupancy")
+    if isinstance(start, int) and isinstance(period, int) and isinstance(occupancy, dict):
+        last = start + period - 1
+        outside = sorted(int(y) for y in occupancy if str(y).lstrip("-").isdigit() and not start <= int(y) <= last)
+        if outside:
+            p.append(
+                Problem(
+                    "proposal.occupancy_outside_period",
+                    InField("occupancy"),
+                    ", ".join(map(str, outside)),
+                    f"allowed: years in the appraisal period {start}-{last}",
+                )
+            )
     return p
 
 
@@ -179,7 +223,9 @@ def check_values(baseline: object, options: object, library: Library) -> list[Pr
             )
             return
         if cid not in chars:
-            p.append(Problem("proposal.unknown_characteristic", place, cid, f"allowed: {', '.join(chars)}"))
+            near = difflib.get_close_matches(str(cid), list(chars), n=1)
+            hint = f"did you mean {near[0]}? " if near else ""
+            p.append(Problem("proposal.unknown_characteristic", place, cid, f"{hint}allowed: {', '.join(chars)}"))
             return
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             return
@@ -304,7 +350,7 @@ def make_proposal(data: object, library: Library | None = None, what: str = "The
     except ValidationError as exc:
         problems = [_with_unit(q, library) for q in pydantic_problems(exc)]
         seen = {q.place for q in problems}
-        problems += [q for q in check_values(data.get("baseline"), data.get("options"), library) if q.place not in seen]
+        problems += [q for q in check_data(data, library) if q.place not in seen]
         raise ProposalError(what, problems) from None
     problems = check_proposal(proposal, library)
     if problems:

@@ -99,3 +99,27 @@ def test_unreadable_files_get_a_plain_message(tmp_path, library):
         with pytest.raises(ProposalError) as info:
             load_proposal(path, library)
         assert info.value.codes == [code], path
+
+
+def test_a_yes_or_text_is_not_taken_as_a_number(library):
+    data = example_data(library)
+    data["baseline"]["pm25"] = True          # YAML reads `yes` as True
+    data["options"]["minimum"]["damp_mould"] = "0.03"
+    data["population"] = {"total": True}
+    found = problems(data, library)
+    assert found["baseline.pm25"].code == "proposal.not_number"
+    assert found["options.minimum.damp_mould"].code == "proposal.not_number"
+    assert found["population.total"].code == "proposal.not_number"
+
+
+def test_checks_against_the_library_run_even_when_the_shape_is_broken(library):
+    data = example_data(library)
+    data["occupancy"]["2029"] = 1.8                 # a shape problem
+    data["settings"]["price_year"] = 1990           # and one judged against the library
+    data["options"]["strategic"]["pm_25"] = 1.0
+    data["options"]["baseline"] = {"pm25": 9.0}     # 'baseline' is not an option's name
+    found = problems(data, library)
+    assert found["occupancy.2029"].code == "proposal.above_maximum"
+    assert found["settings.price_year"].code == "proposal.price_year"
+    assert found["options.strategic.pm_25"].allowed.startswith("did you mean pm25?")
+    assert found["options.baseline"].code == "proposal.option_name"

@@ -251,7 +251,7 @@ def test_age_bands_partly_filled(filled, library):
     wb.save(filled)
     (p,) = problems_of(filled, library)
     assert p.code == "proposal.missing_age_band" and at(p).startswith(f"Site!{AGE_BANDS.value_ref(0)}:")
-    assert p.found.startswith("5-9, 10-14")
+    assert p.allowed.startswith("give 5-9, 10-14")
 
 
 def test_cli_reports_a_broken_workbook_without_a_traceback(filled, tmp_path, library):
