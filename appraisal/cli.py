@@ -23,18 +23,26 @@ from appraisal.analysis.monte_carlo import DEFAULT_SEED
 from appraisal.composing import appraise
 from appraisal.errors import AppraisalError, CommandError, InField, Problem
 from appraisal.evidence.library import load_library
-from appraisal.files import load_proposal, write_outputs
+from appraisal.files import load_proposal, out_problems, write_outputs
 from appraisal.writers.template import write_template
 from appraisal.writers.text import costs_text, coverage_text, library_text, summary_text
 
 
 def _run(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    problems = out_problems(out)
+    if problems:
+        raise CommandError("The output", problems)
     library = load_library(args.library)
     proposal = load_proposal(args.proposal, library)
     result = appraise(proposal, library, draws=args.draws, seed=args.seed)
-    out = Path(args.out)
     print(summary_text(result))
-    written = write_outputs(result, out)
+    try:
+        written = write_outputs(result, out)
+    except OSError as exc:
+        raise CommandError(
+            "The output", [Problem("command.out_path", InField("--out"), str(out), f"cannot be written: {exc.strerror or exc}")]
+        ) from None
     if out.suffix.lower() == ".xlsx":
         print(f"\nReport workbook written to {out}")
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from appraisal.errors import InFile, Problem, ProposalError
+from appraisal.errors import InField, InFile, Problem, ProposalError
 from appraisal.evidence.library import Library
 from appraisal.proposal import Proposal
 from appraisal.readers.proposal_yaml import read_yaml
@@ -40,6 +40,38 @@ def load_proposal(path: str | Path, library: Library | None = None) -> Proposal:
             )
         ],
     )
+
+
+def out_problems(out: str | Path) -> list[Problem]:
+    """What is wrong with an output path, checked before any work: a report workbook ending in .xlsx,
+    or a folder for the CSV tables (a name with no extension, or a folder that exists)."""
+    out = Path(out)
+    place = InField("--out")
+    blocked = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        return [Problem("command.out_path", place, str(out), f"{blocked} is a file, not a folder: choose another place")]
+    if out.suffix.lower() == ".xlsx":
+        if out.is_dir():
+            return [
+                Problem("command.out_path", place, str(out), "a folder of that name exists: choose another name for the workbook")
+            ]
+        return []
+    if out.exists() and not out.is_dir():
+        return [
+            Problem(
+                "command.out_path", place, str(out), "a file of that name exists: give a workbook ending in .xlsx, or a folder"
+            )
+        ]
+    if out.suffix and not out.is_dir():
+        return [
+            Problem(
+                "command.out_path",
+                place,
+                str(out),
+                "give a report workbook ending in .xlsx, or a folder (a name with no extension) for CSV tables",
+            )
+        ]
+    return []
 
 
 def write_outputs(result: Result, out: str | Path) -> list[Path]:

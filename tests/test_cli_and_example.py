@@ -97,3 +97,13 @@ def test_summary_signs_and_benefit(result):
     totals = summary[summary["bearer"] == "total"].set_index("option")["present_value_gbp"]
     # The example's options all reduce ill health, so each is a net saving, larger the more ambitious.
     assert totals["ambitious"] < totals["strategic"] < totals["minimum"] < 0
+
+
+@pytest.mark.parametrize("out", ["notes.txt", "afile/report.xlsx", "afile", "folder.xlsx"])
+def test_an_output_path_that_cannot_be_used_is_refused_before_any_work(tmp_path, capsys, out):
+    (tmp_path / "afile").write_text("a file, not a folder")
+    (tmp_path / "folder.xlsx").mkdir()
+    assert main(["run", str(EXAMPLE), "--out", str(tmp_path / out)]) == 2
+    captured = capsys.readouterr()
+    assert "--out: not a place the output can be written" in captured.err and captured.out == ""
+    assert not (tmp_path / "notes.txt").exists()
