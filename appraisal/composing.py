@@ -8,7 +8,7 @@ import pandas as pd
 from appraisal.analysis.confidence import evidence_shares
 from appraisal.analysis.monte_carlo import DEFAULT_SEED, monte_carlo
 from appraisal.analysis.sensitivity import one_way_sensitivity
-from appraisal.engine.accounts import account
+from appraisal.engine.accounts import account, run_accounts
 from appraisal.engine.model import Model, build_model
 from appraisal.engine.run import check_finite, cost_units, run_model
 from appraisal.evidence.library import Library, load_library
@@ -35,8 +35,7 @@ def judgement_settings(proposal: Proposal) -> dict[str, dict[str, object]]:
 
 def _central_total(model: Model) -> list[float]:
     """Each option's total present value (all sites and bearers) from the central run."""
-    annual = run_model(model, model.central_link_values)
-    accounts = account(model, annual, cost_units(model, annual), model.central_cost_values)
+    accounts = run_accounts(model, model.central_link_values, model.central_cost_values)
     return [float(x) for x in accounts.pv[0].sum(axis=(0, 2))]
 
 

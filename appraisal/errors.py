@@ -101,6 +101,7 @@ CODES: dict[str, str] = {
     "proposal.duplicate": "given twice",
     "proposal.option_name": "not a usable option name",
     "proposal.unpaired": "half of a pair of cells is blank",
+    "proposal.sites_differ": "sites appraised together must share their option names (in order) and settings",
     # ---- the Excel template's layout ---------------------------------------------------------
     "template.missing_sheet": "a sheet of the template is missing",
     "template.other_library": "the template was made from another version of the evidence library",

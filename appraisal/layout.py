@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from appraisal._version import __version__
 from appraisal.errors import InCell, InField, Place
 from appraisal.evidence.library import Library
+from appraisal.proposal import DeathValuation, Discounting
 
 INSTRUCTIONS = "Instructions"
 SITE = "Site"
@@ -101,7 +102,7 @@ CELLS: dict[str, Cell] = {
         "green_book: HM Treasury Green Book schedules (standard rates for financial costs, health rates for "
         "quality of life and life-years); standard: the standard rates for everything; none: no discounting "
         "(the last two for sensitivity tests).",
-        choices=("green_book", "standard", "none"),
+        choices=tuple(Discounting),
         default="green_book",
     ),
     "settings.effect_lag_years": Cell(
@@ -131,7 +132,7 @@ CELLS: dict[str, Cell] = {
         "choice",
         "life_years: discounted life-years lost valued at the Green Book value of a QALY; "
         "vpf: the value of a prevented fatality per death.",
-        choices=("life_years", "vpf"),
+        choices=tuple(DeathValuation),
         default="life_years",
     ),
 }
@@ -282,6 +283,7 @@ def cell_of(path: str, placement: Placement, library: Library) -> Place:
         return InCell(spec.sheet, spec.ref, spec.label)
     parts = path.split(".")
     bands = library.band_labels
+    names = dict(zip(library.characteristics["characteristic_id"], library.characteristics["name"]))
     if path == "population":
         return InCell(SITE, f"{CELLS['population.total'].ref}, {a.value_ref(0)}:{a.value_ref(len(bands) - 1)}", "residents")
     if path == "population.by_age_band":
@@ -299,7 +301,7 @@ def cell_of(path: str, placement: Placement, library: Library) -> Place:
         return InCell(ENVIRONMENT, header, "option names")
     if len(parts) == 2 and parts[0] == "baseline" and parts[1] in placement.characteristic_rows:
         return InCell(
-            ENVIRONMENT, f"{g.letter(g.baseline_col)}{placement.characteristic_rows[parts[1]]}", f"{parts[1]}, baseline"
+            ENVIRONMENT, f"{g.letter(g.baseline_col)}{placement.characteristic_rows[parts[1]]}", f"{names[parts[1]]}, baseline"
         )
     for name, column in placement.option_columns.items():  # an option's name may itself hold a dot
         col = g.letter(column)
@@ -307,5 +309,5 @@ def cell_of(path: str, placement: Placement, library: Library) -> Place:
             return InCell(ENVIRONMENT, f"{col}{g.header_row}", f"option {name!r}")
         cid = path.removeprefix(f"options.{name}.") if path.startswith(f"options.{name}.") else None
         if cid in placement.characteristic_rows:
-            return InCell(ENVIRONMENT, f"{col}{placement.characteristic_rows[cid]}", f"{cid}, option {name!r}")
+            return InCell(ENVIRONMENT, f"{col}{placement.characteristic_rows[cid]}", f"{names[cid]}, option {name!r}")
     return InField(path)

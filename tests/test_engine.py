@@ -203,3 +203,19 @@ def test_two_sites_run_on_the_site_axis_and_add_up(tmp_path):
     pair = run_accounts(both, both.central_link_values, both.central_cost_values).pv[0]
     np.testing.assert_allclose(pair[0], single)
     np.testing.assert_allclose(pair[1], 3 * single)
+
+
+def test_sites_appraised_together_must_share_options_and_settings(tmp_path):
+    from appraisal import ProposalError
+    from appraisal.engine.model import build_model
+
+    lib = load_library(tiny_library(tmp_path, [LOG_X]))
+    one = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}, "down": {"x": 0.5}})
+    reordered = tiny_proposal(lib, {"x": 0.0}, {"down": {"x": 0.5}, "up": {"x": 1.0}})
+    longer = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}, "down": {"x": 0.5}}, period_years=2)
+    with pytest.raises(ProposalError) as info:
+        build_model([one, reordered, longer], lib)
+    assert [(p.code, str(p.place)) for p in info.value.problems] == [
+        ("proposal.sites_differ", "sites[1].options"),
+        ("proposal.sites_differ", "sites[2].settings"),
+    ]

@@ -338,7 +338,7 @@ def _find(ws, text: str, col: int = 1) -> int:
     raise AssertionError(f"{text!r} not found in {ws.title}")
 
 
-def test_report_has_six_sheets_and_two_charts(report):
+def test_report_has_seven_sheets_and_two_charts(report):
     _, path = report
     wb = load_workbook(path)
     assert wb.sheetnames == list(SHEET_NAMES) and len(SHEET_NAMES) == 7

@@ -22,7 +22,7 @@ import pandas as pd
 
 from appraisal import costing
 from appraisal.demography import OPEN_AGE
-from appraisal.errors import ProposalError
+from appraisal.errors import InField, Problem, ProposalError
 from appraisal.evidence.library import Library
 from appraisal.evidence.schemas import COMPONENTS
 from appraisal.proposal import DeathValuation, Discounting, Proposal, check_proposal
@@ -262,6 +262,14 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
         if problems:
             raise ProposalError("The proposal", problems)
     first = proposals[0]
+    differ = [
+        Problem("proposal.sites_differ", InField(f"sites[{i}].{what}"), allowed=f"the same {what} as the first site")
+        for i, p in enumerate(proposals[1:], start=1)
+        for what, same in (("options", list(p.options) == list(first.options)), ("settings", p.settings == first.settings))
+        if not same
+    ]
+    if differ:
+        raise ProposalError("The sites", differ)
     options = list(first.options)
     set_anywhere = {c for p in proposals for c in p.baseline}
     chars = [c for c in library.characteristics["characteristic_id"] if c in set_anywhere]

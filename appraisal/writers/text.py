@@ -10,9 +10,8 @@ from appraisal.errors import AppraisalError, InField, Problem
 from appraisal.evidence.library import Library
 from appraisal.evidence.library import link_text as relation
 from appraisal.evidence.schemas import GROUPS, OUTCOME_KINDS
-from appraisal.proposal import Discounting
 from appraisal.result import Result
-from appraisal.wording import DEATH_VALUATION_WORDS, SIGN_SENTENCE, TOTAL_LABEL, confidence_lines, gbp, price_year_label
+from appraisal.wording import BENEFIT_LABEL, DEATH_VALUATION_WORDS, SIGN_SENTENCE, TOTAL_LABEL, confidence_lines, gbp, money_note
 
 
 def summary_text(result: Result) -> str:
@@ -21,14 +20,7 @@ def summary_text(result: Result) -> str:
     s = p.settings
     lines = [
         f"Health appraisal of {p.site.name}",
-        f"{s.period_years} years from {s.start_year}; £ at {price_year_label(s.price_year)} prices; "
-        f"present values discounted to {s.start_year} "
-        + {
-            Discounting.GREEN_BOOK: "(Green Book: standard schedule for financial costs, health schedule for health-valued costs)",
-            Discounting.STANDARD: "(standard schedule for all costs)",
-            Discounting.NONE: "(no discounting)",
-        }[s.discounting]
-        + f"; deaths valued by {DEATH_VALUATION_WORDS[s.mortality_valuation]}.",
+        f"{s.period_years} years from {s.start_year}. {money_note(s)} Deaths valued by {DEATH_VALUATION_WORDS[s.mortality_valuation]}.",
         SIGN_SENTENCE,
         "",
     ]
@@ -43,10 +35,7 @@ def summary_text(result: Result) -> str:
     for b in bearers:
         label = TOTAL_LABEL if b == "total" else names.get(b, b)
         lines.append(label.ljust(width) + "".join(gbp(table.loc[b, o]).rjust(col) for o in result.options))
-    lines.append(
-        "Benefit (= minus the total change)".ljust(width)
-        + "".join(gbp(-table.loc["total", o]).rjust(col) for o in result.options)
-    )
+    lines.append(BENEFIT_LABEL.ljust(width) + "".join(gbp(-table.loc["total", o]).rjust(col) for o in result.options))
     lines.append("")
     health = result.health_summary()
     outcome_names = dict(zip(result.library.outcomes["outcome_id"], result.library.outcomes["name"]))
