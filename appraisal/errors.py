@@ -21,16 +21,20 @@ FOUND_WIDTH = 200
 class InFile:
     """A place in a file: a table of the evidence library, a proposal file, a path given on the command line.
 
-    Row numbers are spreadsheet rows (the header is row 1, the first record row 2).
+    Row numbers are spreadsheet rows (the header is row 1, the first record row 2); a
+    line (and column) is a place in a text file such as YAML.
     """
 
     file: str
     row: int | None = None
     column: str | None = None
     rows: tuple[int, ...] = ()
+    line: int | None = None
 
     def __str__(self) -> str:
         text = self.file
+        if self.line is not None:
+            text += f" line {self.line}"
         if self.row is not None:
             text += f" row {self.row}"
         elif self.rows:

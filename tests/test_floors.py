@@ -86,9 +86,20 @@ def imports(name: str, path: Path, known: set[str]) -> tuple[set[str], list[str]
         found = {f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names}
         return found | ({base} if base != "appraisal" else set())
 
-    for node in tree.body:
+    def module_level(body: list[ast.stmt]):
+        """Statements run when the module is imported: its body, and the bodies of its if/try blocks."""
+        for node in body:
+            yield node
+            if isinstance(node, ast.If):
+                yield from module_level(node.body + node.orelse)
+            elif isinstance(node, ast.Try):
+                yield from module_level(node.body + node.orelse + node.finalbody + [s for h in node.handlers for s in h.body])
+
+    for node in module_level(tree.body):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             top |= targets(node)
+    if "import_module" in path.read_text(encoding="utf-8"):
+        hidden.append(f"{name}: importlib.import_module")
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for inner in ast.walk(node):
@@ -149,6 +160,7 @@ def test_middle_floors_do_no_file_io():
     "source, expected",
     [
         ("from appraisal.result import Result\n", "floor"),  # an engine module importing the result: upward
+        ("import typing\nif typing.TYPE_CHECKING:\n    from appraisal.result import Result\n", "floor"),
         ("def f():\n    from appraisal import risk\n", "hidden"),
     ],
 )
@@ -162,3 +174,11 @@ def test_the_walker_catches_what_it_looks_for(tmp_path, source, expected):
         assert any(floor(t) > floor("appraisal.engine.probe") for t in top)
     else:
         assert hidden == ["appraisal.engine.probe line 2"]
+
+
+def test_the_walker_finds_a_circle():
+    graph = nx.DiGraph([("appraisal.engine.run", "appraisal.engine.model"), ("appraisal.engine.model", "appraisal.engine.run")])
+    assert list(nx.simple_cycles(graph))
+    circle, _ = import_graph()
+    circle.add_edge("appraisal.errors", "appraisal.proposal")  # errors importing the proposal would close one
+    assert list(nx.simple_cycles(circle))

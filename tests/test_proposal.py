@@ -123,3 +123,18 @@ def test_checks_against_the_library_run_even_when_the_shape_is_broken(library):
     assert found["settings.price_year"].code == "proposal.price_year"
     assert found["options.strategic.pm_25"].allowed.startswith("did you mean pm25?")
     assert found["options.baseline"].code == "proposal.option_name"
+
+
+def test_yaml_problems_name_their_line_and_a_key_given_twice_is_refused(tmp_path, library):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("site:\n  name: x\nsettings: [unclosed\n")
+    with pytest.raises(ProposalError) as info:
+        load_proposal(broken, library)
+    (p,) = info.value.problems
+    assert p.code == "file.not_yaml" and p.place.line == 4
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(EXAMPLE.read_text().replace("  no2: 24.0\n", "  no2: 24.0\n  pm25: 9.0\n", 1))
+    with pytest.raises(ProposalError) as info:
+        load_proposal(twice, library)
+    (p,) = info.value.problems
+    assert p.code == "proposal.duplicate" and "'pm25'" in p.allowed and p.place.line is not None
