@@ -204,18 +204,24 @@ def load_library(root: str | Path | None = None) -> Library:
     t = {name: read_table(root, table, problems) for name, table in TABLES.items()}
     sources = _sources(t)
     graph = nx.DiGraph()
+    #: Each phase needs the one before it clean (rules read typed tables; coverage reads the graph).
+    waiting = ["cross-table", "pathway-graph", "coverage"]
     if not problems:
+        waiting.pop(0)
         problems += run("tables", Tables(t, sources))
     if not problems:
+        waiting.pop(0)
         t["unit_costs"] = all_unit_costs(
             t["unit_costs"], t["outcomes"], t["cost_coverage"], t["health_state_losses"], t["parameters"]
         )
         graph = pathway_graph(t["characteristics"], t["mediators"], t["outcomes"], t["links"])
         problems += run("graph", Tables(t, sources, graph))
     if not problems:
+        waiting.pop(0)
         problems += run("coverage", Tables(t, sources, graph))
     if problems:
-        raise LibraryError(f"The evidence library at {root}", problems)
+        later = f" (the {', '.join(waiting)} rules run once these are mended)" if waiting else ""
+        raise LibraryError(f"The evidence library at {root}{later}", problems)
     return Library(
         root=root,
         sources=sources,

@@ -40,15 +40,15 @@ def _empty(table: Table) -> pd.DataFrame:
 def _allowed(table: Table, column: str, check: str) -> str:
     """What a failed check allows, in words."""
     if check == "not_blank":
-        return "must not be blank"
+        return "give a value"
     if check == "number":
-        return "must be a finite number"
+        return "allowed: a number in digits, such as 1.08 or 250"
     if check == "whole_number":
-        return "must be a whole number"
+        return "allowed: a whole number in digits, such as 2019"
     if check == "one_of":
         checks = table.schema.to_schema().columns[column].checks
         choices = next(c.statistics["choices"] for c in checks if c.name == "one_of")
-        return f"must be one of {', '.join(choices)}"
+        return f"allowed: {', '.join(choices)}"
     return check
 
 

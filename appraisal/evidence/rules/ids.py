@@ -14,8 +14,17 @@ def unique(t: Tables) -> list[Problem]:
         if table.key is None or name.endswith("sources"):
             continue
         frame = t[name]
+        first = dict(zip(frame[table.key][::-1], frame["_row"][::-1]))  # each id's first row
         for row in frame[frame[table.key].duplicated(keep="first")].to_dict("records"):
-            p.append(Problem("library.ids.unique", at(name, row["_row"], table.key), row[table.key], "ids must be unique"))
+            key = row[table.key]
+            p.append(
+                Problem(
+                    "library.ids.unique",
+                    at(name, row["_row"], table.key),
+                    key,
+                    f"already used in row {first[key]}: give each row its own id",
+                )
+            )
     return p
 
 
