@@ -21,7 +21,6 @@ from pathlib import Path
 import pandas as pd
 
 from appraisal import appraise, load_library, load_proposal
-from appraisal.wording import judgement_table
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parents[1] / "examples" / "riverside.yaml"
@@ -46,7 +45,7 @@ def headline_figures() -> pd.DataFrame:
     for r in paths.itertuples():
         item = f"{r.characteristic} -> {r.mediator or '-'} -> {r.outcome}"
         rows.append({"figure": "pathway_present_value_gbp", "option": r.option, "item": item, "value": r.present_value_gbp})
-    judgements = judgement_table(central.value_judgements(), proposal.settings)
+    judgements = central.value_judgements()  # one row per scenario id, so wording can change freely
     for r in judgements.to_dict("records"):
         for option in central.options:
             rows.append({"figure": "value_judgement_gbp", "option": option, "item": r["scenario"], "value": r[option]})
