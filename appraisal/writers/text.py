@@ -43,7 +43,8 @@ def summary_text(result: Result) -> str:
     for o in result.outcomes:
         vals = health[health["outcome"] == o].set_index("option")["change_in_cases"]
         lines.append(
-            outcome_names[o][: width - 2].ljust(width) + "".join(f"{vals[opt]:+,.2f}".rjust(col) for opt in result.options)
+            textwrap.shorten(outcome_names[o], width - 2, placeholder="…").ljust(width)
+            + "".join(f"{vals[opt]:+,.2f}".rjust(col) for opt in result.options)
         )
     deaths = health.groupby("option")["change_in_deaths"].sum()
     lines.append(
