@@ -251,8 +251,11 @@ def _read_population(cells: _Cells, library: Library) -> dict[str, object]:
             bands[band] = x
     if bands:
         out["by_age_band"] = bands
-    if unreadable and not out:  # the bad band cells are reported; do not also call the residents missing
-        out["by_age_band"] = {b: 0.0 for b in library.band_labels}
+    if unreadable and not out:
+        # The bad band cells are reported; the residents as a whole are not also called missing.
+        whole = cell_of("population", Placement(), library)
+        if isinstance(whole, InCell):
+            cells.reported.add((whole.sheet, whole.cell))
     return out
 
 
