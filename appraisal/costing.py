@@ -75,15 +75,20 @@ def annuity_factor(years: np.ndarray, rate: float) -> np.ndarray:
     return full + (n - whole) * v**whole
 
 
-def duration_kernel(duration: float, n_years: int, delay: int = 0) -> np.ndarray:
-    """Matrix ``K[t, s]``: the share of a year-``s`` case's yearly cost that falls in year ``t``.
+def duration_kernel(duration: float, n_years: int, delay: float = 0.0) -> np.ndarray:
+    r"""Matrix ``K[t, s]``: the share of a year-``s`` case's yearly cost that falls in year ``t``.
 
-    A per-case-year cost starts ``delay`` years after the year of onset and
-    lasts ``duration`` years; a fractional last year counts in part. Years after
-    the appraisal period fall outside it and are not counted.
+    A per-case-year cost starts ``delay`` years after the start of the year of onset
+    and lasts ``duration`` years; year ``t`` takes the part of that span it holds,
+
+    .. math:: K[t, s] = \max(0, \min(t + 1, s + d + D) - \max(t, s + d))
+
+    so a fractional first or last year counts in part. Years after the appraisal
+    period fall outside it and are not counted.
     """
-    lag = np.arange(n_years)[:, None] - np.arange(n_years)[None, :] - delay
-    return np.clip(duration - lag, 0.0, 1.0) * (lag >= 0)
+    t = np.arange(n_years)[:, None].astype(float)
+    start = np.arange(n_years)[None, :] + delay
+    return np.clip(np.minimum(t + 1, start + duration) - np.maximum(t, start), 0.0, 1.0)
 
 
 def split_cost(payer: str, component: str, shares: pd.DataFrame) -> list[tuple[str, str, float]]:

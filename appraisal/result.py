@@ -17,7 +17,7 @@ import pandas as pd
 from appraisal.analysis.monte_carlo import PERCENTILES, Uncertainty
 from appraisal.engine.accounts import Accounts, landing_all, outcome_totals
 from appraisal.engine.model import Model
-from appraisal.evidence.library import Library, link_text
+from appraisal.evidence.library import Library, applied_as, link_text
 from appraisal.evidence.schemas import COMPONENTS
 from appraisal.proposal import Proposal
 
@@ -192,7 +192,7 @@ class Result:
         return _ran(self.judgement_table, "value judgements")
 
     def confidence(self) -> pd.DataFrame:
-        """Share of each option's present value by the evidence behind it: ``verified_in`` and evidence grade."""
+        """Share of each option's present value by the evidence behind it: verification, grade and study design."""
         return _ran(self.confidence_table, "confidence shares")
 
     def evidence(self) -> pd.DataFrame:
@@ -209,11 +209,15 @@ class Result:
                 "source": r["source"],
                 "citation": lib.citation(r["source"]),
                 "locator": r["locator"],
-                "verified_in": r["verified_in"],
+                "verification": r["verification"],
+                "design": f"{r['study_design'].replace('_', ' ')}; {r['causal_basis'].replace('_', ' ')}"
+                + (f" ({r['appraising_body']})" if r["appraising_body"] else ""),
+                "applied_as": applied_as(r, frozenset(lib.mediators["mediator_id"])),
+                "interval": r["interval_kind"],
             }
             for _, r in links.iterrows()
         ]
-        for _, r in self.model.costs.table.iterrows():
+        for _, r in self.model.costs.table.drop_duplicates("cost_id").iterrows():
             rows.append(
                 {
                     "kind": "unit_cost",
@@ -222,7 +226,10 @@ class Result:
                     "source": r["source"],
                     "citation": lib.citation(r["source"]),
                     "locator": r["locator"],
-                    "verified_in": r["verified_in"],
+                    "verification": r["verification"],
+                    "design": r["population_described"],
+                    "applied_as": f"{r['basis'].replace('_', ' ')}" + (f", phase {r['phase']}" if r["phase"] else ""),
+                    "interval": r["interval_kind"],
                 }
             )
         return pd.DataFrame(rows)

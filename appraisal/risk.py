@@ -157,3 +157,83 @@ def curve_value(coefs: np.ndarray, threshold: np.ndarray, x: np.ndarray) -> np.n
     """
     xp = np.maximum(x, threshold)
     return (coefs[0] + coefs[1] * xp + coefs[2] * xp**2) / 100.0
+
+
+def log_risk_ratio_from_odds(log_odds_ratio: np.ndarray, risk: np.ndarray) -> LN:
+    r"""Log risk ratio equivalent to an odds ratio at a baseline risk (Zhang and Yu 1998).
+
+    .. math:: RR = \frac{OR}{1 - p_0 + p_0 \, OR}
+
+    An odds ratio overstates the risk ratio when the outcome is common: at
+    ``p0 = 0.17`` an odds ratio of 2.06 is a risk ratio of about 1.75. For a
+    rare outcome the two agree.
+
+    Parameters
+    ----------
+    log_odds_ratio
+        Natural log of the odds ratio for the exposure change (any shape).
+    risk
+        ``p0``, the risk of the outcome at the baseline exposure (0-1), broadcast
+        against ``log_odds_ratio`` (e.g. the outcome's England rate per person per
+        year, or its prevalence, in each age band).
+
+    References
+    ----------
+    Zhang J, Yu KF (1998) What's the relative risk? A method of correcting the odds ratio
+    in cohort studies of common outcomes. JAMA 280(19):1690-1691. doi:10.1001/jama.280.19.1690
+    """
+    return log_odds_ratio - np.log1p(risk * np.expm1(log_odds_ratio))
+
+
+def unexposed_risk(odds_ratio: np.ndarray, share: np.ndarray, prevalence: np.ndarray) -> np.ndarray:
+    r"""Risk in the unexposed that gives a population risk, for a share exposed at an odds ratio.
+
+    With ``q`` the risk of the unexposed, the exposed have odds ``OR q / (1 - q)``,
+    so risk ``q OR / (1 + q (OR - 1))``, and the population risk is
+    ``P = (1 - s) q + s q OR / (1 + q (OR - 1))``. Multiplying out gives the quadratic
+
+    .. math:: a q^2 + b q - P = 0, \quad a = (1 - s)(OR - 1), \quad b = 1 + s (OR - 1) - P (OR - 1)
+
+    whose root in [0, 1] is taken in the form free of cancellation,
+    :math:`q = 2P / (b + \sqrt{b^2 + 4 a P})` (the same root for either sign of ``a``).
+
+    Parameters
+    ----------
+    odds_ratio
+        Odds ratio of the exposed against the unexposed.
+    share
+        ``s``, share of people exposed (0-1).
+    prevalence
+        ``P``, population risk of the outcome (0-1), e.g. its England rate in an age band.
+    """
+    a = (1.0 - share) * (odds_ratio - 1.0)
+    b = 1.0 + share * (odds_ratio - 1.0) - prevalence * (odds_ratio - 1.0)
+    return 2.0 * prevalence / (b + np.sqrt(np.maximum(b * b + 4.0 * a * prevalence, 0.0)))
+
+
+def proportion_exposed_odds(odds_ratio: np.ndarray, p0: np.ndarray, p1: np.ndarray, prevalence: np.ndarray) -> LN:
+    r"""Log population risk ratio when the share exposed changes and the evidence is an odds ratio.
+
+    The risk of the unexposed ``q`` is solved from the population risk at the
+    baseline share (:func:`unexposed_risk`); the exposed's risk follows from the
+    odds ratio; the option's population risk is the mix at the new share:
+
+    .. math:: \ln \frac{(1 - p_1) q + p_1 r_e}{P}, \quad r_e = \frac{q \, OR}{1 + q (OR - 1)}
+
+    For a rare outcome this is :func:`proportion_exposed` with ``RR = OR``.
+
+    Parameters
+    ----------
+    odds_ratio
+        Odds ratio of the exposed against the unexposed.
+    p0, p1
+        Share exposed (0-1) at baseline and under the option.
+    prevalence
+        Population risk of the outcome at the baseline share (0-1).
+    """
+    q = unexposed_risk(odds_ratio, p0, prevalence)
+    exposed = q * odds_ratio / (1.0 + q * (odds_ratio - 1.0))
+    mix0 = (1.0 - p0) * q + p0 * exposed
+    mix1 = (1.0 - p1) * q + p1 * exposed
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(mix0 > 0, np.log(mix1) - np.log(mix0), 0.0)

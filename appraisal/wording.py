@@ -81,12 +81,15 @@ def confidence_lines(confidence: pd.DataFrame, options: list[str]) -> list[str]:
     lines = []
     for option in options:
         rows = confidence[confidence["option"] == option]
-        v = rows[rows["basis"] == "verified_in"].set_index("category")["share"]
-        g = rows[rows["basis"] == "evidence_grade"].set_index("category")["share"]
+        v = rows[rows["basis"] == "verification"].set_index("category")["share"]
+        g = rows[rows["basis"] == "grade"].set_index("category")["share"]
+        d = rows[rows["basis"] == "design"].set_index("category")["share"]
         primary = float(v.get(PRIMARY, 0.0))
         graded = ", ".join(f"{share:.0%} {cat}" for cat, share in g.sort_values(ascending=False).items())
+        designed = ", ".join(f"{share:.0%} {cat}" for cat, share in d.sort_values(ascending=False).items())
         lines.append(
             f"{option}: {primary:.0%} of the present value (in absolute terms) rests on links and unit costs all read in "
-            f"their primary source, {1 - primary:.0%} on at least one read only as quoted by another source. By evidence grade: {graded}."
+            f"their primary source, {1 - primary:.0%} on at least one read only as quoted by another source. By evidence grade: {graded}. "
+            f"By study design and why it is read as causal: {designed}."
         )
     return lines

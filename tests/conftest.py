@@ -50,7 +50,27 @@ def write_rows(root: Path, table: str, rows: list[dict], columns: list[str] | No
             w.writerow({c: r.get(c, "") for c in cols})
 
 
-PROV = {"source": "t", "locator": "test", "verified_in": "primary"}
+PROV = {"source": "t", "locator": "test", "verification": "primary", "transform": "none"}
+#: What a test link says about its study, unless the test says otherwise.
+LINK_STUDY = {
+    "study_design": "cohort",
+    "causal_basis": "longitudinal",
+    "contrast_exposed": "test",
+    "contrast_reference": "test",
+    "contrast_match": "same",
+    "outcome_measured": "test",
+    "outcome_match": "same",
+    "grade": "not_graded",
+    "grade_scale": "none",
+    "default_reason": "test",
+}
+
+
+def test_link(link: dict) -> dict:
+    """A link row with the study columns filled and its interval kind from its interval."""
+    row = {"age_from": "18", "age_to": "120", "is_default": "yes", "threshold": "", "low": "", "high": "", **LINK_STUDY, **PROV, **link}
+    row.setdefault("interval_kind", "ci95" if row["low"] != "" and row["high"] != "" else "none")
+    return row
 
 
 def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) -> Path:
@@ -73,12 +93,13 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
     ]
     write_rows(root, "characteristics", chars)
     write_rows(root, "mediators", [{"mediator_id": "pa", "name": "Activity", "unit": "MET-h/week", "kind": "amount", "description": "test", **PROV}])
-    base = {"age_from": "18", "age_to": "120", "is_default": "yes", "threshold": "", "low": "", "high": "", **PROV}
-    write_rows(root, "links", [{**base, **link} for link in links])
+    write_rows(root, "links", [test_link(link) for link in links])
+    write_rows(root, "extracts", [{"extract_id": "t_rates", "what_it_holds": "test rates", **PROV}])
+    rate = {"age_from": "0", "age_to": "120", "sex": "persons", "year": "2024", "geography": "test", "extract_id": "t_rates", "locator": "test", "transform": "none"}
     write_rows(root, "baseline_rates", [
-        {"outcome_id": "o", "age_from": "0", "age_to": "120", "sex": "persons", "value": "10", "per": "1000", "year": "2024", "geography": "test", **PROV},
-        {"outcome_id": "all_cause_mortality", "age_from": "0", "age_to": "120", "sex": "persons", "value": "1", "per": "100", "year": "2024", "geography": "test", **PROV},
-        {"outcome_id": "death", "age_from": "0", "age_to": "120", "sex": "persons", "value": "1", "per": "100", "year": "2024", "geography": "test", **PROV},
+        {**rate, "outcome_id": "o", "value": "10", "per": "1000"},
+        {**rate, "outcome_id": "all_cause_mortality", "value": "1", "per": "100"},
+        {**rate, "outcome_id": "death", "value": "1", "per": "100"},
     ])
     write_rows(root, "outcomes", [
         {"outcome_id": "o", "name": "Outcome o", "kind": "incidence", "fatal": "no", "age_from": "0", "age_to": "120", **PROV},
@@ -91,7 +112,7 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
         for a in range(100) for s in ("male", "female")
     ])
     write_rows(root, "life_expectancy", [])
-    cost = {"duration_years": "", "delay_years": "", "per": "", "low": "", "high": "", "age_from": "0", "age_to": "120", **PROV}
+    cost = {"delay_years": "", "per": "", "low": "", "high": "", "interval_kind": "none", "age_from": "0", "age_to": "120", "population_described": "test", "weighting": "as_printed", **PROV}
     write_rows(root, "unit_costs", [
         {**cost, "cost_id": "o_nhs", "outcome_id": "o", "component": "healthcare", "bearer": "nhs", "basis": "per_case", "value": "1000", "price_year": "2020"},
         {**cost, "cost_id": "d_ly", "outcome_id": "death", "component": "mortality", "bearer": "households", "basis": "per_life_year_lost", "value": "50000", "price_year": "2024"},
@@ -101,7 +122,7 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
     write_rows(root, "parameters", [])
     write_rows(root, "gaps", [])
     write_rows(root, "cost_coverage", [
-        {"outcome_id": o, "component": c, "status": "not_found", "reason": "test"}
+        {"outcome_id": o, "component": c, "age_from": "0", "age_to": "120", "status": "not_found", "reason": "test"}
         for o, costed in (("o", "healthcare"), ("death", "mortality"), ("all_cause_mortality", ""))
         for c in COSTED_COMPONENTS
         if c != costed

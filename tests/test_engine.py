@@ -145,7 +145,7 @@ def test_vpf_switch_values_deaths_per_death(tmp_path):
 
 
 def test_power_link_gives_hand_worked_cases(tmp_path):
-    speed = {"characteristic_id": "speed", "name": "Mean speed", "group": "transport", "metric": "mean speed", "unit": "mph", "value_kind": "amount", "valid_min": "0", "how_to_measure": "test", "source": "t", "locator": "test", "verified_in": "primary"}
+    speed = {"characteristic_id": "speed", "name": "Mean speed", "group": "transport", "metric": "mean speed", "unit": "mph", "value_kind": "amount", "valid_min": "0", "how_to_measure": "test", "source": "t", "locator": "test", "verification": "primary", "transform": "none"}
     link = {"link_id": "speed_o", "from_id": "speed", "to_id": "o", "form": "power", "measure": "exponent", "central": "2", "increment": "", "exposure_unit": "mph", **ALL_AGES}
     lib = load_library(tiny_library(tmp_path, [link], extra_chars=[speed]))
     result = appraise(tiny_proposal(lib, {"speed": 30.0}, {"calmer": {"speed": 24.0}}), lib)

@@ -123,7 +123,7 @@ def test_the_evidence_floor_imports_only_maths_errors_and_itself():
 
 def test_health_state_loss_becomes_a_quality_of_life_cost(library_copy):
     loss = {"outcome_id": "ihd_incidence", "loss": "0.1", "low": "0.05", "high": "0.2", "unit": "QALY", "basis": "per_case_year",
-            "duration_years": "2", "age_from": "0", "age_to": "120", "source": "hmt_hl5283", "locator": "test", "verified_in": "primary"}
+            "duration_years": "2", "age_from": "0", "age_to": "120", "source": "hmt_hl5283", "locator": "test", "verification": "primary", "transform": "none"}
     write_rows(library_copy, "health_state_losses", [*read_rows(library_copy, "health_state_losses"), loss])
     # The coverage table still says quality of life was not found: both cannot hold.
     assert any(p.startswith("unit_costs/cost_coverage.csv row") for p in places(library_copy, "library.coverage.marks"))

@@ -56,3 +56,40 @@ def test_power_model_scales_risk_by_the_ratio_of_exposures():
     assert risk.power(4.0, 30.0, 30.0) == 0.0
     # The same proportional rise and fall are reciprocal.
     assert math.exp(risk.power(2.0, 20.0, 40.0)) == pytest.approx(1 / math.exp(risk.power(2.0, 40.0, 20.0)))
+
+
+def test_an_odds_ratio_on_a_common_outcome_is_a_smaller_risk_ratio():
+    """Zhang and Yu (1998): RR = OR / (1 - p0 + p0 OR); at p0 = 0.17, OR 2.06 is RR 1.7455 (by hand)."""
+    rr = np.exp(risk.log_risk_ratio_from_odds(np.log(2.06), 0.17))
+    assert rr == pytest.approx(2.06 / (1 - 0.17 + 0.17 * 2.06), rel=1e-12)
+    assert rr == pytest.approx(1.7455, abs=1e-4)
+    # A rare outcome: the odds ratio is the risk ratio.
+    assert np.exp(risk.log_risk_ratio_from_odds(np.log(2.06), 1e-9)) == pytest.approx(2.06, rel=1e-8)
+
+
+def test_the_unexposed_risk_is_solved_from_the_population_risk_and_the_share_exposed():
+    """By hand: s = 0.5, OR = 3, P = 0.2 gives q = 0.4 / (1.6 + sqrt(3.36)) = 0.116515; exposed 0.283485; mix 0.2."""
+    q = risk.unexposed_risk(3.0, 0.5, 0.2)
+    assert q == pytest.approx(0.4 / (1.6 + np.sqrt(3.36)), rel=1e-12)
+    assert q == pytest.approx(0.116515, abs=1e-6)
+    exposed = q * 3 / (1 + 2 * q)
+    assert exposed == pytest.approx(0.283485, abs=1e-6)
+    assert 0.5 * q + 0.5 * exposed == pytest.approx(0.2, rel=1e-12)
+    # The odds of the exposed are three times those of the unexposed.
+    assert (exposed / (1 - exposed)) / (q / (1 - q)) == pytest.approx(3.0, rel=1e-12)
+    # A protective odds ratio (a < 0) takes the same root.
+    q2 = risk.unexposed_risk(0.5, 0.3, 0.1)
+    e2 = q2 * 0.5 / (1 - 0.5 * q2)
+    assert 0.7 * q2 + 0.3 * e2 == pytest.approx(0.1, rel=1e-12)
+
+
+def test_a_change_in_the_share_exposed_at_an_odds_ratio():
+    """Share 0.5 -> 0.25 at OR 3, P 0.2: new risk 0.75 q + 0.25 exposed = 0.158258 (by hand), ratio 0.791288."""
+    lr = risk.proportion_exposed_odds(3.0, 0.5, 0.25, 0.2)
+    assert np.exp(lr) == pytest.approx((0.75 * 0.116515 + 0.25 * 0.283485) / 0.2, abs=1e-5)
+    assert np.exp(lr) == pytest.approx(0.791288, abs=1e-5)
+    # Rare outcome: the same as the risk-ratio form with RR = OR.
+    rare = risk.proportion_exposed_odds(3.0, 0.5, 0.25, 1e-9)
+    assert rare == pytest.approx(risk.proportion_exposed(3.0, 0.5, 0.25), rel=1e-6)
+    # No baseline risk in a band: no change, not NaN.
+    assert risk.proportion_exposed_odds(3.0, 0.5, 0.25, 0.0) == 0.0

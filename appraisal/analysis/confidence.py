@@ -17,9 +17,10 @@ NO_GRADE = "no grade stated by the source"
 def evidence_shares(model: Model, library: Library, units: np.ndarray) -> pd.DataFrame:
     """Share of each option's present value (in absolute terms) by the evidence it rests on.
 
-    Each pathway x unit-cost contribution is classed by the ``verified_in`` of its
+    Each pathway x unit-cost contribution is classed by the ``verification`` of its
     links and unit cost (``primary`` only if every one was read in the primary
-    source) and by the evidence grade of the link acting on the outcome.
+    source), by the grade of the link acting on the outcome, and by that link's
+    study design and why it is read as causal.
 
     Parameters
     ----------
@@ -29,7 +30,7 @@ def evidence_shares(model: Model, library: Library, units: np.ndarray) -> pd.Dat
     Returns
     -------
     DataFrame
-        option, basis (``verified_in`` or ``evidence_grade``), category, share (0-1), present_value_gbp.
+        option, basis (``verification``, ``grade`` or ``design``), category, share (0-1), present_value_gbp.
     """
     t = model.pathways
     lib_links = library.links.set_index("link_id")
@@ -37,26 +38,29 @@ def evidence_shares(model: Model, library: Library, units: np.ndarray) -> pd.Dat
     contrib = np.einsum("sopr,r,sr->opr", units, model.central_cost_values[0], model.pv_factors.sum(axis=2))
 
     def primary(v: str) -> bool:
-        return str(v).startswith("primary")
+        return str(v) == "primary"
 
     link_primary = np.array(
         [
-            primary(lib_links.loc[a, "verified_in"]) and primary(lib_links.loc[b, "verified_in"])
+            primary(lib_links.loc[a, "verification"]) and primary(lib_links.loc[b, "verification"])
             for a, b in zip(t["first_link"], t["outcome_link"])
         ],
         dtype=bool,
     )
-    cost_primary = np.array([primary(v) for v in costs["verified_in"]], dtype=bool)
+    cost_primary = np.array([primary(v) for v in costs["verification"]], dtype=bool)
     verified = np.where(link_primary[:, None] & cost_primary[None, :], PRIMARY, SECONDARY)
-    grade = []
+    grade, design = [], []
     for link in t["outcome_link"]:
-        g, scale = lib_links.loc[link, "evidence_grade"], lib_links.loc[link, "grade_scale"]
-        grade.append(f"{g} ({scale})" if isinstance(g, str) and g else NO_GRADE)
+        g, scale = lib_links.loc[link, "grade"], lib_links.loc[link, "grade_scale"]
+        grade.append(NO_GRADE if g == "not_graded" else f"{g.replace('_', ' ')} ({scale.replace('_', ' ')})")
+        basis = lib_links.loc[link, "causal_basis"].replace("_", " ")
+        design.append(f"{lib_links.loc[link, 'study_design'].replace('_', ' ')}, {basis}")
     grades = np.repeat(np.array(grade, dtype=object)[:, None], len(costs), axis=1)
+    designs = np.repeat(np.array(design, dtype=object)[:, None], len(costs), axis=1)
     magnitude = np.abs(contrib)
     totals = magnitude.sum(axis=(1, 2))  # [option]
     by_basis = []
-    for basis, labels in (("verified_in", verified), ("evidence_grade", grades)):
+    for basis, labels in (("verification", verified), ("grade", grades), ("design", designs)):
         categories = sorted(set(labels.ravel()))
         member = np.stack([labels == c for c in categories], axis=-1).astype(float)  # [pathway, row, category]
         by_basis.append(

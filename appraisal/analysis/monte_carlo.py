@@ -1,22 +1,30 @@
 """Monte Carlo over the evidence.
 
-Distributions
--------------
-* **Links** (relative risks, hazard and odds ratios, and mediator slopes): lognormal
-  with median at the central value and log-scale standard deviation fitted to the
-  95% interval, ``sigma = (ln high - ln low) / (2 x 1.96)``.
-* **Unit costs**: the same lognormal, fitted to the ``low``/``high`` range, which is
-  read as a 95% interval around the central value.
-* Rows with no interval (or a zero-width one) stay at their central value in every draw.
+Distributions, by the row's ``interval_kind``
+---------------------------------------------
+* ``ci95`` and ``credible95`` (a 95% confidence or credible interval), for links
+  (relative risks, hazard and odds ratios, mediator slopes) and unit costs alike:
+  lognormal with median at the central value and log-scale standard deviation fitted
+  to the interval, ``sigma = (ln high - ln low) / (2 x 1.96)``.
+* ``scenario_range`` and ``min_max`` (a range across scenarios, or the smallest and
+  largest values printed): triangular with its mode at the central value and its
+  ends at ``low`` and ``high``, on the log scale for a ratio (RR, HR, OR) and on the
+  natural scale otherwise. Every draw stays inside the printed range, and a central
+  value at one end of it (as a range of scenarios may have) is allowed.
+* ``none``: the central value in every draw.
 
-One draw of a link or unit cost is shared by every site, option, pathway and age
-band, so options are compared on the same evidence in each draw. Draws are a
+Every kind is drawn from one standard normal ``z`` per row and draw, through its
+inverse distribution function (``u = Phi(z)`` for the triangular), so the seed fixes
+every draw. One draw of a link or unit cost is shared by every site, option, pathway
+and age band (and by every part of a unit cost that lasts a different time at
+different ages), so options are compared on the same evidence in each draw. Draws are a
 leading array axis, computed in chunks so memory stays bounded; there is no loop
 over draws.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -34,6 +42,49 @@ PERCENTILES = (5, 50, 95)
 CHUNK = 500
 #: The seed used when none is given, by ``appraise()`` and the command line alike.
 DEFAULT_SEED = 20240401
+
+
+RATIOS = ("RR", "HR", "OR")
+LOGNORMAL_KINDS = ("ci95", "credible95")
+TRIANGULAR_KINDS = ("scenario_range", "min_max")
+
+
+def normal_cdf(z: np.ndarray) -> np.ndarray:
+    """The standard normal distribution function, ``Phi(z) = (1 + erf(z / sqrt 2)) / 2``."""
+    return 0.5 * (1.0 + _erf(np.asarray(z, dtype=float) / np.sqrt(2.0)))
+
+
+_erf = np.vectorize(math.erf, otypes=[float])
+
+
+def triangular_quantile(u: np.ndarray, low: np.ndarray, mode: np.ndarray, high: np.ndarray) -> np.ndarray:
+    r"""Inverse distribution function of the triangular distribution on ``[low, high]`` with its mode at ``mode``.
+
+    .. math:: x = a + \sqrt{u (b - a)(c - a)} \ \text{if}\ u < F_c, \quad
+              x = b - \sqrt{(1 - u)(b - a)(b - c)} \ \text{otherwise}, \quad F_c = (c - a) / (b - a)
+    """
+    a, c, b = (np.asarray(x, dtype=float) for x in (low, mode, high))
+    width = np.where(b > a, b - a, 1.0)
+    fc = (c - a) / width
+    return np.where(u < fc, a + np.sqrt(u * width * (c - a)), b - np.sqrt((1.0 - u) * width * (b - c)))
+
+
+def draw_rows(z: np.ndarray, central: np.ndarray, low: np.ndarray, high: np.ndarray, kind: np.ndarray, log_scale: np.ndarray) -> np.ndarray:
+    """``[draw, row]`` values of rows from standard normal ``z``, each by its interval kind (see the module notes)."""
+    central, low, high = (np.asarray(x, dtype=float) for x in (central, low, high))
+    lognormal = np.isin(kind, LOGNORMAL_KINDS)
+    triangular = np.isin(kind, TRIANGULAR_KINDS) & np.isfinite(low) & np.isfinite(high) & (high > low)
+    out = np.broadcast_to(central, z.shape).copy()
+    sigma = np.where(lognormal, log_sigma(central, low, high), 0.0)
+    out = np.where(lognormal, central * np.exp(sigma * z), out)
+    if triangular.any():
+        u = normal_cdf(z[:, triangular])
+        lg = log_scale[triangular] & (low[triangular] > 0)
+        a, c, b = low[triangular], central[triangular], high[triangular]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            on_log = np.exp(triangular_quantile(u, np.log(a), np.log(c), np.log(b)))
+        out[:, triangular] = np.where(lg, on_log, triangular_quantile(u, a, c, b))
+    return out
 
 
 def log_sigma(central: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -60,13 +111,35 @@ def cost_sigma(model: Model) -> np.ndarray:
 
 
 def draw_values(model: Model, draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """``[draw, link]`` and ``[draw, row]`` values: central x exp(sigma z), z standard normal."""
+    """``[draw, link]`` and ``[draw, row]`` values, each row by its interval kind (see the module notes).
+
+    One ``z`` per unit cost id: the parts of a cost that lasts different times at
+    different ages move together.
+    """
     rng = np.random.default_rng(seed)
-    z_links = rng.standard_normal((draws, len(model.links)))
-    z_costs = rng.standard_normal((draws, len(model.costs.table)))
-    links = model.central_link_values * np.exp(link_sigma(model) * z_links)
-    costs = model.central_cost_values * np.exp(cost_sigma(model) * z_costs)
-    return links, costs
+    links, t = model.links, model.costs.table
+    ids, which = np.unique(t["cost_id"].to_numpy(str), return_inverse=True)
+    z_links = rng.standard_normal((draws, len(links)))
+    z_costs = rng.standard_normal((draws, len(ids)))[:, which]
+    link_values = draw_rows(
+        z_links,
+        model.central_link_values[0],
+        links["low"].to_numpy(float),
+        links["high"].to_numpy(float),
+        links["interval_kind"].to_numpy(str),
+        links["measure"].isin(RATIOS).to_numpy(),
+    )
+    value = t["value"].to_numpy(float)
+    uplift = np.divide(t["uplifted"].to_numpy(float), value, out=np.ones_like(value), where=value != 0)
+    cost_values = draw_rows(
+        z_costs,
+        model.central_cost_values[0],
+        t["low"].to_numpy(float) * uplift,
+        t["high"].to_numpy(float) * uplift,
+        t["interval_kind"].to_numpy(str),
+        np.zeros(len(t), dtype=bool),
+    )
+    return link_values, cost_values
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from appraisal.analysis.monte_carlo import cost_sigma, link_sigma
 from appraisal.engine.model import Model
 from appraisal.engine.run import run_model
 from appraisal.evidence.library import link_text
@@ -13,6 +12,12 @@ from appraisal.evidence.library import link_text
 #: Most array elements (scenarios x sites x options x pathways x age bands) one chunk of scenarios may hold.
 CHUNK_ELEMENTS = 20_000_000
 COLUMNS = ["option", "kind", "id", "what", "low", "high", "pv_central", "pv_at_low", "pv_at_high", "swing"]
+
+
+def has_interval(rows: pd.DataFrame) -> np.ndarray:
+    """``[row]`` True for a row with an interval of any kind (low below high)."""
+    low, high = rows["low"].to_numpy(float), rows["high"].to_numpy(float)
+    return (rows["interval_kind"] != "none").to_numpy() & np.isfinite(low) & np.isfinite(high) & (high > low)
 
 
 def one_way_sensitivity(model: Model) -> pd.DataFrame:
@@ -27,8 +32,10 @@ def one_way_sensitivity(model: Model) -> pd.DataFrame:
         pv_central, pv_at_low, pv_at_high (£), swing (|pv_at_high - pv_at_low|), sorted by swing within option.
     """
     links, costs = model.links, model.costs.table
-    has_link = np.flatnonzero(link_sigma(model) > 0)
-    has_cost = np.flatnonzero(cost_sigma(model) > 0)
+    has_link = np.flatnonzero(has_interval(links))
+    # A unit cost split into parts by age (a duration that differs by age at onset) moves as one.
+    first_part = ~costs["cost_id"].duplicated().to_numpy()
+    has_cost = np.flatnonzero(has_interval(costs) & first_part)
     n = 2 * (len(has_link) + len(has_cost)) + 1
     lv = np.repeat(model.central_link_values, n, axis=0)
     cv = np.repeat(model.central_cost_values, n, axis=0)
@@ -36,9 +43,11 @@ def one_way_sensitivity(model: Model) -> pd.DataFrame:
     for i in has_link:
         lv[k, i], lv[k + 1, i] = links.loc[i, "low"], links.loc[i, "high"]
         k += 2
-    uplift = costs["uplifted"].to_numpy(float) / costs["value"].to_numpy(float)
+    value = costs["value"].to_numpy(float)
+    uplift = np.divide(costs["uplifted"].to_numpy(float), value, out=np.ones_like(value), where=value != 0)
     for i in has_cost:
-        cv[k, i], cv[k + 1, i] = costs.loc[i, "low"] * uplift[i], costs.loc[i, "high"] * uplift[i]
+        parts = np.flatnonzero((costs["cost_id"] == costs.loc[i, "cost_id"]).to_numpy())
+        cv[k, parts], cv[k + 1, parts] = costs.loc[i, "low"] * uplift[parts], costs.loc[i, "high"] * uplift[parts]
         k += 2
     total = scenario_totals(model, lv, cv)
     what = [

@@ -87,6 +87,42 @@ def baseline_rates(library: Library, outcomes: list[str]) -> np.ndarray:
     return np.array([library.band_rates.get(o, empty) for o in outcomes]).reshape(len(outcomes), len(library.age_bands))
 
 
+def cost_parts(
+    uc: pd.DataFrame, weight: np.ndarray, library: Library, life_exp: np.ndarray
+) -> list[tuple[int, np.ndarray, float, float]]:
+    """Each unit-cost row as parts with one duration and start each: ``[(row, band mask, duration, delay)]``.
+
+    How long a cost lasts is stated in one place, ``pathways/durations.csv``: a
+    ``per_case_year`` cost of an incidence or event outcome lasts as long as its
+    ``phase`` does at the age of onset, starting ``starts_after_years`` after onset; a
+    ``lifelong`` phase lasts the remaining life expectancy of the band
+    (:attr:`appraisal.Library.life_years_per_death`), which overstates it for a
+    condition that shortens life. A cost of a prevalence outcome is counted in each
+    year a case is prevalent (duration 1). Other costs fall once, ``delay_years`` after
+    onset. Bands with the same duration and start share one part.
+    """
+    kinds = library.outcomes.set_index("outcome_id")["kind"]
+    durations = library.durations
+    parts: list[tuple[int, np.ndarray, float, float]] = []
+    for i, r in enumerate(uc.to_dict("records")):
+        delay = float(0 if pd.isna(r["delay_years"]) else r["delay_years"])
+        if r["basis"] != "per_case_year" or kinds[r["outcome_id"]] == "prevalence":
+            parts.append((i, np.ones(weight.shape[1]), 1.0, delay))
+            continue
+        d = durations[(durations["outcome_id"] == r["outcome_id"]) & (durations["phase"] == r["phase"])]
+        by_length: dict[tuple[float, float], np.ndarray] = {}
+        for b, (a0, _) in enumerate(library.age_bands):
+            if weight[i, b] == 0:
+                continue
+            age = max(a0, int(r["age_from"]))
+            row = d[(d["age_from"] <= age) & (d["age_to"] >= age)].iloc[0]
+            years = float(life_exp[b]) if row["statistic"] == "lifelong" else float(row["years"])
+            key = (years, delay + float(row["starts_after_years"]))
+            by_length.setdefault(key, np.zeros(weight.shape[1]))[b] = 1.0
+        parts.extend((i, mask, years, start) for (years, start), mask in by_length.items())
+    return parts
+
+
 @dataclass(frozen=True)
 class CostRows:
     """The unit costs in play, uplifted to the price year, with their timing and who bears them.
@@ -153,11 +189,12 @@ def cost_rows(proposal: Proposal, library: Library, outcomes: list[str], g: np.n
     weight = band_overlap(library.age_bands, list(zip(uc["age_from"].astype(int), uc["age_to"].astype(int))))
     per_ly = (uc["basis"] == "per_life_year_lost").to_numpy()
     weight = np.where(per_ly[:, None], weight * costing.annuity_factor(life_exp, ly_rate)[None, :], weight)
-    timing = np.repeat(g[:, None, :], len(uc), axis=1)  # [site, row, year]
-    delay = uc["delay_years"].fillna(0).astype(int).to_numpy()
-    for i in np.flatnonzero((uc["basis"] == "per_case_year").to_numpy() | (delay > 0)):
-        duration = float(uc.loc[i, "duration_years"]) if uc.loc[i, "basis"] == "per_case_year" else 1.0
-        timing[:, i] = g @ costing.duration_kernel(duration, n, int(delay[i])).T
+    parts = cost_parts(uc, weight, library, life_exp)
+    uc = uc.iloc[[row for row, _, _, _ in parts]].reset_index(drop=True)
+    weight = np.stack([weight[row] * mask for row, mask, _, _ in parts]) if parts else weight[:0]
+    timing = np.stack(
+        [g @ costing.duration_kernel(duration, n, delay).T for _, _, duration, delay in parts], axis=1
+    ) if parts else np.zeros((g.shape[0], 0, n))
     health = np.isin(np.array(COMPONENTS), HEALTH_COMPONENTS)
     discount = np.where(health[:, None], df_health[None, :], df_std[None, :])
     bearers = list(library.bearers["bearer_id"])
@@ -207,6 +244,9 @@ class Model:
         ``[pathway, outcome]`` which outcome each pathway acts on.
     base_cases
         ``[site, pathway, band]`` baseline cases a year of the pathway's outcome at full occupancy.
+    base_risk
+        ``[pathway, band]`` England baseline risk of the pathway's outcome (events per person per
+        year, or prevalence), at which an odds ratio is turned into a risk ratio.
     match
         ``[pathway, row]`` which unit-cost rows cost each pathway's outcome.
     """
@@ -228,6 +268,7 @@ class Model:
     age_weight: np.ndarray
     onehot: np.ndarray
     base_cases: np.ndarray
+    base_risk: np.ndarray
     costs: CostRows
     match: np.ndarray
     pv_factors: np.ndarray
@@ -305,7 +346,8 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
     onehot[np.arange(len(t)), out_idx] = 1.0
     pop = np.stack([population_by_band(p, library) for p in proposals])  # [site, band]
     last_idx = np.array([position[x] for x in t["outcome_link"]], dtype=int)
-    base_cases = pop[:, None, :] * baseline_rates(library, outcomes)[out_idx][None, :, :]  # [site, pathway, band]
+    base_risk = baseline_rates(library, outcomes)[out_idx]  # [pathway, band]
+    base_cases = pop[:, None, :] * base_risk[None, :, :]  # [site, pathway, band]
     # A polynomial curve gives its outcome's whole prevalence at the baseline exposure, over the outcome's ages.
     curve = np.zeros((3, len(t)))
     coefs = library.curves.set_index("link_id")[["coef_0", "coef_1", "coef_2"]]
@@ -334,6 +376,7 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
         age_weight=age_weight,
         onehot=onehot,
         base_cases=base_cases,
+        base_risk=base_risk,
         costs=costs,
         match=onehot[:, row_outcome],
         pv_factors=np.einsum("sry,rbc,cy->srb", costs.timing, costs.shares, costs.discount),

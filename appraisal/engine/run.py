@@ -16,7 +16,14 @@ from appraisal.errors import InField, Problem, ProposalError
 
 
 def log_ratios(model: Model, link_values: np.ndarray) -> np.ndarray:
-    """``[draw, site, option, pathway]`` log risk ratio of each pathway.
+    """``[draw, site, option, pathway, band]`` log risk ratio of each pathway, in each age band.
+
+    The ratio of a pathway depends on the age band only where its evidence is an odds
+    ratio acting on an outcome: the odds ratio is turned into a risk ratio at the
+    outcome's baseline risk in each band (:func:`appraisal.risk.log_risk_ratio_from_odds`,
+    Zhang and Yu 1998), or, for a change in the share exposed, the risk of the unexposed is
+    solved from the band's baseline risk (:func:`appraisal.risk.proportion_exposed_odds`).
+    An odds ratio into a share mediator moves the share's odds, which is what it measures.
 
     Parameters
     ----------
@@ -45,7 +52,20 @@ def log_ratios(model: Model, link_values: np.ndarray) -> np.ndarray:
     dx = x1 - x0
     slope_mediated = mediated & ~share_mediated
     exposure_change = np.where(slope_mediated, risk.linear(first, first_inc, dx), dx)
-    return _form_log_ratio(links, model.last_idx, ratio, x0, x1, model.curve, exposure_change)
+    lr = _form_log_ratio(links, model.last_idx, ratio, x0, x1, model.curve, exposure_change)[..., None]
+    odds = links["measure"].to_numpy()[model.last_idx] == "OR"
+    if not odds.any():
+        return np.broadcast_to(lr, (*lr.shape[:-1], model.base_risk.shape[-1]))
+    p = model.base_risk  # [pathway, band]
+    form = links["form"].to_numpy()[model.last_idx]
+    shares = (form == "proportion_exposed")[:, None]
+    s0, s1 = np.where(shares[:, 0], x0, 0.0)[..., None], np.where(shares[:, 0], x1, 0.0)[..., None]
+    from_odds = np.where(
+        shares,
+        risk.proportion_exposed_odds(ratio[..., None], s0, s1, p),
+        risk.log_risk_ratio_from_odds(lr, p),
+    )
+    return np.where(odds[:, None], from_odds, lr)
 
 
 def _form_log_ratio(
@@ -110,7 +130,7 @@ def run_model(model: Model, link_values: np.ndarray) -> np.ndarray:
     of its pathways' log ratios (effects multiply); each pathway's share is
     ``base x ln RR_path x (exp(S) - 1) / S`` (:func:`appraisal.risk.change_factor`).
     """
-    lr = log_ratios(model, link_values)[..., None] * model.age_weight  # [draw, site, option, pathway, band]
+    lr = log_ratios(model, link_values) * model.age_weight  # [draw, site, option, pathway, band]
     lr = count_overlaps_once(lr, model.pathways)
     total = np.einsum("dsopb,pk->dsokb", lr, model.onehot)
     out_idx = model.onehot.argmax(axis=1)

@@ -22,11 +22,13 @@ DERIVED_FROM = ("unit_costs", "health_state_losses", "every_death")
 
 
 def quality_of_life_costs(unit_costs: pd.DataFrame, losses: pd.DataFrame, parameters: pd.DataFrame) -> pd.DataFrame:
-    """Quality-of-life unit costs from health-state losses: ``loss x value of a QALY (or WELLBY)``.
+    """Quality-of-life unit costs from health-state losses: ``share of cases x loss x value of a QALY (or WELLBY)``.
 
     A disability weight is valued as a QALY loss (one year lived with weight ``w``
     loses about ``w`` QALYs); a fall of one point in life satisfaction for a year is
-    one WELLBY (HM Treasury 2021, Wellbeing Guidance for Appraisal, section 4).
+    one WELLBY (HM Treasury 2021, Wellbeing Guidance for Appraisal, section 4). Each
+    severity (or phase) of an outcome is its own row, weighted by the share of the
+    outcome's cases in it, and lasts as long as its phase in ``pathways/durations.csv``.
     The rows are borne by households, in the price year of the value used.
     """
     params = parameters.set_index("parameter_id").to_dict("index")
@@ -34,28 +36,29 @@ def quality_of_life_costs(unit_costs: pd.DataFrame, losses: pd.DataFrame, parame
     for r in losses.to_dict("records"):
         name = LOSS_VALUES[r["unit"]]
         par = params[name]
-        v = float(par["value"])
+        v = float(par["value"]) * float(r["share_of_cases"])
+        mix = f" x {r['share_of_cases']:g} of cases ({r['severity']})" if r["share_of_cases"] != 1 else f" ({r['severity']})"
         rows.append(
             {
-                "cost_id": f"{r['outcome_id']}_quality_of_life",
+                **{c: r.get(c, "") for c in ("source", "locator", "verification", "copy_read", "quoted_by", "transform", "quote")},
+                "cost_id": f"{r['loss_id']}_quality_of_life",
                 "outcome_id": r["outcome_id"],
                 "component": "quality_of_life",
                 "bearer": "households",
                 "basis": r["basis"],
-                "duration_years": r["duration_years"],
+                "phase": r["phase"],
                 "delay_years": pd.NA,
                 "value": r["loss"] * v,
                 "per": np.nan,
                 "low": r["low"] * v,
                 "high": r["high"] * v,
+                "interval_kind": r["interval_kind"],
                 "price_year": par["price_year"],
                 "age_from": r["age_from"],
                 "age_to": r["age_to"],
-                "source": r["source"],
-                "locator": r["locator"],
-                "verified_in": r["verified_in"],
-                "quote": r["quote"],
-                "notes": f"{r['loss']:g} {r['unit']} x {name} £{v:,.0f} ({int(par['price_year'])} prices, {par['source']}). {r['notes']}".strip(),
+                "population_described": f"cases of {r['outcome_id']}, {r['severity']}",
+                "weighting": "as_printed",
+                "notes": f"{r['loss']:g} {r['unit']}{mix} x {name} £{float(par['value']):,.0f} ({int(par['price_year'])} prices, {par['source']}). {r['notes']}".strip(),
                 "_row": r["_row"],
                 "derived_from": "health_state_losses",
             }
@@ -114,10 +117,11 @@ def all_unit_costs(
 
 
 def duration_years(durations: pd.DataFrame) -> pd.Series:
-    """Each typical duration in years, from the value and unit as printed.
+    """Each duration in years, from the value and unit as printed.
 
     ``years = value x length of the unit in years`` (a day is 1/365.25 of a year, a
-    week 7/365.25, a month 1/12); missing for a condition that lasts for life.
+    week 7/365.25, a month 1/12); missing for a condition that lasts for life (the
+    engine then uses the remaining life expectancy at the age of onset).
     """
     per_unit = durations["unit"].map(DURATION_UNITS).astype(float)
     return (durations["value"] * per_unit).where(durations["statistic"] != "lifelong")

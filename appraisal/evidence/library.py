@@ -150,7 +150,9 @@ class Library:
         return [o for o in self.outcomes["outcome_id"] if o in reached]
 
     def citation(self, source_id: str) -> str:
-        """A full citation for a source id: authors (year). Title. Publisher. DOI or URL."""
+        """A full citation for a source id (or several, separated by '; '): authors (year). Title. Publisher. DOI or URL."""
+        if "; " in source_id:
+            return " | ".join(self.citation(s) for s in source_id.split("; "))
         row = self.sources.loc[self.sources["source_id"] == source_id].iloc[0]
         where = f"doi:{row['doi']}" if row["doi"] else row["url"]
         year = "n.d." if pd.isna(row["year"]) else row["year"]
@@ -166,6 +168,25 @@ def link_text(link: pd.Series) -> str:
         return f"% of people = curve in {link['exposure_unit']} (pathways/curves.csv), flat below {link['threshold']:g}"
     where = f" above {link['threshold']:g}" if link["form"] == "threshold_log_linear" else ""
     return f"{link['measure']} {link['central']:g}{ci} per {link['increment']:g} {link['exposure_unit']}{where}"
+
+
+def applied_as(link: pd.Series, share_mediators: frozenset[str] = frozenset()) -> str:
+    """How the engine applies a link's measure, in words (the Evidence sheet's "applied as" column)."""
+    measure, form = link["measure"], link["form"]
+    if measure == "OR":
+        if link["to_id"] in share_mediators or str(link["to_id"]).endswith("_share"):
+            return "odds ratio on the odds of the share of people in the state"
+        if form == "proportion_exposed":
+            return (
+                "odds ratio: risk of the unexposed solved from the outcome's baseline risk in each age band and the share "
+                "exposed, then the exposed's risk from the odds ratio"
+            )
+        return "odds ratio turned into a risk ratio at the outcome's baseline risk in each age band (Zhang and Yu 1998)"
+    if measure == "HR":
+        return "hazard ratio used as a rate ratio"
+    if measure == "RR":
+        return "risk ratio"
+    return {"slope": "change in the mediator per increment", "exponent": "power model", "percent": "exposure-response curve"}[measure]
 
 
 def bundled_root() -> Path:

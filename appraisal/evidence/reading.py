@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from appraisal.errors import NOTHING, InFile, Problem
-from appraisal.evidence.schemas import Table
+from appraisal.evidence.schemas import SIDECAR_COLUMNS, Table
 
 #: The largest table file read, in bytes; a larger file is refused before it is opened.
 MAX_TABLE_BYTES = 20_000_000
@@ -90,6 +90,75 @@ def _coerce(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _rows(root: Path, rel: str, problems: list[Problem]) -> list[list[str]] | None:
+    """The rows of a CSV file as text, or None (with a problem) if it cannot be read."""
+    path = root / rel
+    if not path.is_file():
+        problems.append(Problem("library.file.missing", InFile(rel)))
+        return None
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        problems.append(Problem("library.file.too_large", InFile(rel), size, f"at most {MAX_TABLE_BYTES:,} bytes"))
+        return None
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.reader(fh))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        problems.append(Problem("library.file.unreadable", InFile(rel), str(exc), "a UTF-8 CSV file"))
+        return None
+    if not rows:
+        problems.append(Problem("library.file.empty", InFile(rel), allowed="a header row naming the columns"))
+        return None
+    return rows
+
+
+def read_sidecar(root: Path, table: Table, frame: pd.DataFrame, keys: list[tuple[str, ...]], problems: list[Problem]) -> pd.DataFrame:
+    """The table with its sidecar's ``quote`` and ``notes`` joined on by key (blank where the sidecar has no row).
+
+    ``keys`` are the table's key cells as written, one tuple per row of ``frame``.
+    Every sidecar row must name a key of the table, once: a note about a row that
+    is not there, or two notes about one row, is a problem at the sidecar's row.
+    """
+    rel = table.sidecar
+    out = frame.assign(quote="", notes="")
+    if rel is None:
+        return out
+    if not (root / rel).is_file():
+        return out  # a table may have no quotes or notes
+    rows = _rows(root, rel, problems)
+    if rows is None:
+        return out
+    names = [*table.key, *SIDECAR_COLUMNS]
+    header = [h.strip() for h in rows[0]]
+    if header != names:
+        problems.append(Problem("library.columns.sidecar", InFile(rel, row=1), ", ".join(header), f"columns: {', '.join(names)}"))
+        return out
+    position = {k: i for i, k in enumerate(keys)}
+    quote, notes = [""] * len(frame), [""] * len(frame)
+    seen: dict[tuple[str, ...], int] = {}
+    for line_no, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(names):
+            problems.append(Problem("library.row.cell_count", InFile(rel, row=line_no), len(row), f"{len(names)} cells, as in the header"))
+            continue
+        cells = [c.strip() for c in row]
+        key = tuple(cells[: len(table.key)])
+        if key in seen:
+            problems.append(
+                Problem("library.sidecar.duplicate", InFile(rel, row=line_no), " / ".join(key), f"one row per key (first at row {seen[key]})")
+            )
+            continue
+        seen[key] = line_no
+        if key not in position:
+            problems.append(
+                Problem("library.sidecar.orphan", InFile(rel, row=line_no), " / ".join(key), f"a key of a row of {table.path}")
+            )
+            continue
+        quote[position[key]], notes[position[key]] = cells[len(table.key)], cells[len(table.key) + 1]
+    return frame.assign(quote=quote, notes=notes)
+
+
 def read_table(root: Path, table: Table, problems: list[Problem]) -> pd.DataFrame:
     """Read one table, appending every problem to ``problems``.
 
@@ -101,23 +170,9 @@ def read_table(root: Path, table: Table, problems: list[Problem]) -> pd.DataFram
         cells missing) so that every id is still seen; the library is refused
         anyway because ``problems`` is not empty.
     """
-    path = root / table.path
     names = list(table.columns)
-    if not path.is_file():
-        problems.append(Problem("library.file.missing", InFile(table.path)))
-        return _empty(table)
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
-        problems.append(Problem("library.file.too_large", InFile(table.path), size, f"at most {MAX_TABLE_BYTES:,} bytes"))
-        return _empty(table)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
-    except (UnicodeDecodeError, csv.Error) as exc:
-        problems.append(Problem("library.file.unreadable", InFile(table.path), str(exc), "a UTF-8 CSV file"))
-        return _empty(table)
-    if not rows:
-        problems.append(Problem("library.file.empty", InFile(table.path), allowed="a header row naming the columns"))
+    rows = _rows(root, table.path, problems)
+    if rows is None:
         return _empty(table)
     header = [h.strip() for h in rows[0]]
     missing = [n for n in names if n not in header]
@@ -150,4 +205,6 @@ def read_table(root: Path, table: Table, problems: list[Problem]) -> pd.DataFram
         table.schema.validate(frame[names], lazy=True)
     except pa.errors.SchemaErrors as exc:
         problems.extend(failure_problems(table, exc))
-    return _coerce(frame, table)
+    out = _coerce(frame, table)
+    keys = [tuple(k) for k in frame[list(table.key)].itertuples(index=False)]
+    return read_sidecar(root, table, out, keys, problems) if table.sidecar else out

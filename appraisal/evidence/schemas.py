@@ -59,6 +59,46 @@ DURATION_UNITS = {"days": 1 / 365.25, "weeks": 7 / 365.25, "months": 1 / 12, "ye
 #: which average (`stated`), a length set by guidance (e.g. a
 #: course of treatment), or that the condition lasts for the rest of life.
 DURATION_STATISTICS = ("mean", "median", "stated", "standard_length", "lifelong")
+#: How a row's number was checked: in the source itself, or as quoted by someone else.
+VERIFICATIONS = ("primary", "secondary")
+#: What a row's ``low`` and ``high`` are; the Monte Carlo draws each kind its own way.
+INTERVAL_KINDS = ("ci95", "credible95", "scenario_range", "min_max", "none")
+#: The design of the study (or studies) behind a link's estimate.
+STUDY_DESIGNS = (
+    "meta_analysis_cohorts",
+    "meta_analysis_trials",
+    "meta_analysis_mixed",
+    "meta_analysis_cross_sectional",
+    "pooled_cohorts",
+    "cohort",
+    "trial",
+    "case_control",
+    "cross_sectional",
+    "time_series",
+    "natural_experiment",
+    "ecological",
+    "survey_curve",
+    "physiological_values",
+    "model",
+)
+#: Why a link may be read as causal: longitudinal or experimental evidence, or use as causal by a
+#: body that appraises (named in ``appraising_body``); otherwise an association only.
+CAUSAL_BASES = ("longitudinal", "experimental", "appraising_body", "association_only")
+#: A link's contrast (or outcome) against the characteristic's metric (or the engine's outcome).
+CONTRAST_MATCHES = ("same", "converted", "mismatch")
+OUTCOME_MATCHES = ("same", "study_narrower", "study_wider", "proxy")
+STUDY_SIZE_UNITS = ("participants", "events")
+#: Certainty grades, by the scale that gives them.
+GRADE_SCALES: dict[str, tuple[str, ...]] = {
+    "GRADE": ("high", "moderate", "low", "very_low"),
+    "OHAT": ("high", "moderate", "low", "very_low"),
+    "WHO_ENG_quality": ("high", "moderate", "low", "very_low"),
+    "umbrella_credibility": ("convincing", "highly_suggestive", "suggestive", "weak"),
+    "none": ("not_graded",),
+}
+GRADES = tuple(dict.fromkeys(g for grades in GRADE_SCALES.values() for g in grades))
+#: How a cost's value was formed from the source.
+WEIGHTINGS = ("as_printed", "activity_weighted_mean", "total_over_count", "sum_of_components")
 
 
 # ---- checks on a cell's text (a blank optional cell passes every check but not_blank) ----------
@@ -138,18 +178,27 @@ class _Table(pa.DataFrameModel):
         coerce = False
 
 
-#: The provenance columns, which end every evidence table that has them.
-PROVENANCE = ("source", "locator", "verified_in", "quote", "notes")
+#: The provenance columns, which end every evidence table that has them. The words a number was
+#: read in (``quote``) and any longer note are in the table's sidecar (:data:`SIDECAR_COLUMNS`).
+PROVENANCE = ("source", "locator", "verification", "copy_read", "quoted_by", "transform")
+#: The columns of a sidecar, after the table's key columns.
+SIDECAR_COLUMNS = ("quote", "notes")
 
 
-class _Provenance(_Table):
+class _Read(_Table):
+    """How a row's numbers were read: in the source or as quoted, the copy, who quoted it, and any change made."""
+
+    locator: Series[str] = text()
+    verification: Series[str] = choice(VERIFICATIONS)
+    copy_read: Series[str] = text(required=False)
+    quoted_by: Series[str] = text(required=False)
+    transform: Series[str] = text()
+
+
+class _Provenance(_Read):
     """Where a row's numbers were read: every evidence table ends with these columns."""
 
     source: Series[str] = text()
-    locator: Series[str] = text()
-    verified_in: Series[str] = text()
-    quote: Series[str] = text(required=False)
-    notes: Series[str] = text(required=False)
 
 
 class Sources(_Table):
@@ -206,13 +255,18 @@ class Outcomes(_Provenance):
 
 
 class Durations(_Provenance):
-    """``pathways/durations.csv``: one typical duration per non-fatal outcome, as printed."""
+    """``pathways/durations.csv``: how long each outcome (or each phase of it) lasts, the one place durations are stated."""
 
     outcome_id: Series[str] = text()
+    phase: Series[str] = text()
+    age_from: Series[str] = whole()
+    age_to: Series[str] = whole()
+    starts_after_years: Series[str] = real(required=True)
     statistic: Series[str] = choice(DURATION_STATISTICS)
     value: Series[str] = real()
     low: Series[str] = real()
     high: Series[str] = real()
+    interval_kind: Series[str] = choice(INTERVAL_KINDS)
     unit: Series[str] = choice(tuple(DURATION_UNITS), required=False)
     what_it_measures: Series[str] = text()
     population: Series[str] = text()
@@ -232,12 +286,25 @@ class Links(_Provenance):
     increment: Series[str] = real()
     exposure_unit: Series[str] = text()
     threshold: Series[str] = real()
+    interval_kind: Series[str] = choice(INTERVAL_KINDS)
     age_from: Series[str] = whole()
     age_to: Series[str] = whole()
-    evidence_grade: Series[str] = text(required=False)
-    grade_scale: Series[str] = text(required=False)
+    study_design: Series[str] = choice(STUDY_DESIGNS)
+    causal_basis: Series[str] = choice(CAUSAL_BASES)
+    appraising_body: Series[str] = text(required=False)
+    contrast_exposed: Series[str] = text()
+    contrast_reference: Series[str] = text()
+    contrast_match: Series[str] = choice(CONTRAST_MATCHES)
+    contrast_conversion: Series[str] = text(required=False)
+    outcome_measured: Series[str] = text()
+    outcome_match: Series[str] = choice(OUTCOME_MATCHES)
+    study_size: Series[str] = whole(required=False)
+    study_size_unit: Series[str] = choice(STUDY_SIZE_UNITS, required=False)
+    grade: Series[str] = choice(GRADES)
+    grade_scale: Series[str] = choice(tuple(GRADE_SCALES))
     overlap_group: Series[str] = text(required=False)
     is_default: Series[str] = yes_no()
+    default_reason: Series[str] = text()
 
 
 class Curves(_Provenance):
@@ -250,8 +317,15 @@ class Curves(_Provenance):
     curve_unit: Series[str] = choice(("percent",))
 
 
-class BaselineRates(_Provenance):
-    """``pathways/baseline_rates.csv``: England's rates by age band and sex."""
+class Extracts(_Provenance):
+    """``pathways/extracts.csv``: one row per table of a source read for baseline rates (source x table x copy)."""
+
+    extract_id: Series[str] = text()
+    what_it_holds: Series[str] = text()
+
+
+class BaselineRates(_Table):
+    """``pathways/baseline_rates.csv``: England's rates by age band and sex, each read in an extract."""
 
     outcome_id: Series[str] = text()
     age_from: Series[str] = whole()
@@ -261,6 +335,9 @@ class BaselineRates(_Provenance):
     per: Series[str] = real(required=True)
     year: Series[str] = text()
     geography: Series[str] = text()
+    extract_id: Series[str] = text()
+    locator: Series[str] = text()
+    transform: Series[str] = text()
 
 
 class Population(_Provenance):
@@ -292,27 +369,34 @@ class UnitCosts(_Provenance):
     component: Series[str] = choice((*COMPONENTS, TOTAL_COMPONENT))
     bearer: Series[str] = text()
     basis: Series[str] = choice(BASES)
-    duration_years: Series[str] = real()
+    phase: Series[str] = text(required=False)
     delay_years: Series[str] = whole(required=False)
     value: Series[str] = real(required=True)
     per: Series[str] = real()
     low: Series[str] = real()
     high: Series[str] = real()
+    interval_kind: Series[str] = choice(INTERVAL_KINDS)
     price_year: Series[str] = whole()
     age_from: Series[str] = whole()
     age_to: Series[str] = whole()
+    population_described: Series[str] = text()
+    weighting: Series[str] = choice(WEIGHTINGS)
 
 
 class HealthStateLosses(_Provenance):
     """``unit_costs/health_state_losses.csv``: QALY, disability-weight or life-satisfaction losses."""
 
+    loss_id: Series[str] = text()
     outcome_id: Series[str] = text()
+    phase: Series[str] = text(required=False)
+    severity: Series[str] = text()
+    share_of_cases: Series[str] = real(required=True)
     loss: Series[str] = real(required=True)
     low: Series[str] = real()
     high: Series[str] = real()
+    interval_kind: Series[str] = choice(INTERVAL_KINDS)
     unit: Series[str] = choice(LOSS_UNITS)
     basis: Series[str] = choice(LOSS_BASES)
-    duration_years: Series[str] = real()
     age_from: Series[str] = whole()
     age_to: Series[str] = whole()
 
@@ -324,15 +408,18 @@ class Parameters(_Provenance):
     value: Series[str] = real(required=True)
     low: Series[str] = real()
     high: Series[str] = real()
+    interval_kind: Series[str] = choice(INTERVAL_KINDS)
     unit: Series[str] = text()
     price_year: Series[str] = whole()
 
 
 class CostCoverage(_Table):
-    """``unit_costs/cost_coverage.csv``: components with no unit cost, and why."""
+    """``unit_costs/cost_coverage.csv``: components (or ages of a component) with no unit cost, and why."""
 
     outcome_id: Series[str] = text()
     component: Series[str] = choice(COSTED_COMPONENTS)
+    age_from: Series[str] = whole()
+    age_to: Series[str] = whole()
     status: Series[str] = choice(COVERAGE_STATUSES)
     reason: Series[str] = text()
 
@@ -384,18 +471,31 @@ class PriceIndex(_Provenance):
 
 @dataclass(frozen=True)
 class Table:
-    """A table of the evidence library: its name, file, key column and schema."""
+    """A table of the evidence library: its name, file, key columns and schema.
+
+    A table with provenance has a **sidecar**, ``<folder>/notes/<file>``, holding the
+    words each number was read in (``quote``) and any longer ``notes``, one row per
+    key, so that the table of numbers stays narrow and a changed number reads in a diff.
+    """
 
     name: str
     path: str
-    key: str | None
+    key: tuple[str, ...]
     schema: type[pa.DataFrameModel]
 
     @property
     def columns(self) -> tuple[str, ...]:
         """The column names, in the order a new file writes them."""
         names = tuple(self.schema.to_schema().columns)
-        return tuple(n for n in names if n not in PROVENANCE) + tuple(n for n in names if n in PROVENANCE)
+        return tuple(n for n in names if n not in PROVENANCE) + tuple(n for n in PROVENANCE if n in names)
+
+    @property
+    def sidecar(self) -> str | None:
+        """Path of the table's sidecar of quotes and notes; None for a table without provenance."""
+        if not self.key or "locator" not in self.schema.to_schema().columns:
+            return None
+        folder, file = self.path.split("/")
+        return f"{folder}/notes/{file}"
 
     def kinds(self) -> dict[str, str]:
         """Each column's kind: ``text``, ``number``, ``integer``, ``choice`` or ``yes_no``."""
@@ -405,25 +505,26 @@ class Table:
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
-        Table("pathway_sources", "pathways/sources.csv", "source_id", Sources),
-        Table("characteristics", "pathways/characteristics.csv", "characteristic_id", Characteristics),
-        Table("mediators", "pathways/mediators.csv", "mediator_id", Mediators),
-        Table("outcomes", "pathways/outcomes.csv", "outcome_id", Outcomes),
-        Table("durations", "pathways/durations.csv", "outcome_id", Durations),
-        Table("links", "pathways/links.csv", "link_id", Links),
-        Table("curves", "pathways/curves.csv", "link_id", Curves),
-        Table("baseline_rates", "pathways/baseline_rates.csv", None, BaselineRates),
-        Table("population", "pathways/population.csv", None, Population),
-        Table("life_expectancy", "pathways/life_expectancy.csv", None, LifeExpectancy),
-        Table("cost_sources", "unit_costs/sources.csv", "source_id", Sources),
-        Table("unit_costs", "unit_costs/unit_costs.csv", "cost_id", UnitCosts),
-        Table("health_state_losses", "unit_costs/health_state_losses.csv", None, HealthStateLosses),
-        Table("parameters", "unit_costs/parameters.csv", "parameter_id", Parameters),
-        Table("cost_coverage", "unit_costs/cost_coverage.csv", None, CostCoverage),
-        Table("gaps", "pathways/gaps.csv", None, Gaps),
-        Table("bearers", "unit_costs/bearers.csv", "bearer_id", Bearers),
-        Table("bearer_shares", "unit_costs/bearer_shares.csv", None, BearerShares),
-        Table("discount_rates", "unit_costs/discount_rates.csv", None, DiscountRates),
-        Table("price_index", "unit_costs/price_index.csv", "year", PriceIndex),
+        Table("pathway_sources", "pathways/sources.csv", ("source_id",), Sources),
+        Table("characteristics", "pathways/characteristics.csv", ("characteristic_id",), Characteristics),
+        Table("mediators", "pathways/mediators.csv", ("mediator_id",), Mediators),
+        Table("outcomes", "pathways/outcomes.csv", ("outcome_id",), Outcomes),
+        Table("durations", "pathways/durations.csv", ("outcome_id", "phase", "age_from", "age_to"), Durations),
+        Table("links", "pathways/links.csv", ("link_id",), Links),
+        Table("curves", "pathways/curves.csv", ("link_id",), Curves),
+        Table("extracts", "pathways/extracts.csv", ("extract_id",), Extracts),
+        Table("baseline_rates", "pathways/baseline_rates.csv", ("outcome_id", "sex", "age_from", "age_to"), BaselineRates),
+        Table("population", "pathways/population.csv", ("sex", "age_from", "age_to"), Population),
+        Table("life_expectancy", "pathways/life_expectancy.csv", ("sex", "age", "geography"), LifeExpectancy),
+        Table("cost_sources", "unit_costs/sources.csv", ("source_id",), Sources),
+        Table("unit_costs", "unit_costs/unit_costs.csv", ("cost_id",), UnitCosts),
+        Table("health_state_losses", "unit_costs/health_state_losses.csv", ("loss_id",), HealthStateLosses),
+        Table("parameters", "unit_costs/parameters.csv", ("parameter_id",), Parameters),
+        Table("cost_coverage", "unit_costs/cost_coverage.csv", ("outcome_id", "component", "age_from", "age_to"), CostCoverage),
+        Table("gaps", "pathways/gaps.csv", ("pathway",), Gaps),
+        Table("bearers", "unit_costs/bearers.csv", ("bearer_id",), Bearers),
+        Table("bearer_shares", "unit_costs/bearer_shares.csv", ("share_set", "bearer", "component", "weight"), BearerShares),
+        Table("discount_rates", "unit_costs/discount_rates.csv", ("schedule", "year_from"), DiscountRates),
+        Table("price_index", "unit_costs/price_index.csv", ("year",), PriceIndex),
     )
 }

@@ -82,7 +82,7 @@ def library_text(library: Library) -> str:
 
     def link_text(u: str, v: str) -> str:
         link = links.loc[g.edges[u, v]["link_id"]]
-        return f"{relation(link)} [{link['source']}, {link['verified_in'].split(' ')[0]}]"
+        return f"{relation(link)} [{link['source']}, {link['verification']}; {link['study_design'].replace('_', ' ')}]"
 
     def cost_text(o: str) -> list[str]:
         out = []
@@ -150,7 +150,7 @@ def costs_text(library: Library, outcome: str) -> str:
         )
         basis = c["basis"].replace("_", " ")
         if c["basis"] == "per_case_year":
-            basis += f" for {c['duration_years']:g} year{'' if c['duration_years'] == 1 else 's'}"
+            basis += f" for as long as phase {c['phase']} lasts (pathways/durations.csv)" if c["phase"] else " for each year a case is prevalent"
         if pd.notna(c["delay_years"]) and c["delay_years"]:
             basis += f", starting {c['delay_years']} years after onset"
         lines.append(
@@ -158,7 +158,7 @@ def costs_text(library: Library, outcome: str) -> str:
         )
         for b, comp, share in library.cost_splits[c["cost_id"]]:
             lines.append(f"      {comp.replace('_', ' ')}: {share:.1%} -> {bearer_names.get(b, b)}")
-        lines.append(f"      source: {c['source']}, {c['locator']} [{c['verified_in']}]")
+        lines.append(f"      source: {c['source']}, {c['locator']} [{c['verification']}]")
         if c["derived_from"] != "unit_costs":
             lines += _wrap(f"derived: {c['notes']}", "      ")
         used.append(c["source"])
@@ -182,13 +182,19 @@ def duration_text(library: Library, outcome: str) -> str:
         return "none (a death)"
     if d.empty:
         return "not read in a source (see the gaps table)"
-    d = d.iloc[0]
+    return "; ".join(_one_duration(r) for _, r in d.iterrows())
+
+
+def _one_duration(d: pd.Series) -> str:
+    """One phase of an outcome's duration, in words."""
+    head = f"{d['phase']} (onset ages {d['age_from']}-{d['age_to']}" + (
+        f", from {d['starts_after_years']:g} years after onset)" if d["starts_after_years"] else ")"
+    )
     if d["statistic"] == "lifelong":
-        return f"lifelong: {d['what_it_measures']} ({d['population']}) [{d['source']}, {d['locator']}]"
-    years = d["years"]
+        return f"{head}: lifelong: {d['what_it_measures']} ({d['population']}) [{d['source']}, {d['locator']}]"
     printed = "" if d["unit"] == "years" else f" ({d['value']:g} {d['unit']} as printed)"
     interval = f", {d['low']:g} to {d['high']:g} {d['unit']}" if pd.notna(d["low"]) else ""
-    return f"{years:.2f} years{printed}{interval}, {d['statistic'].replace('_', ' ')} {d['what_it_measures']} ({d['population']}) [{d['source']}, {d['locator']}]"
+    return f"{head}: {d['years']:.2f} years{printed}{interval}, {d['statistic'].replace('_', ' ')} {d['what_it_measures']} ({d['population']}) [{d['source']}, {d['locator']}]"
 
 
 def coverage_text(library: Library) -> str:

@@ -449,6 +449,7 @@ def _evidence(ws: Worksheet, result: Result) -> None:
         "Evidence behind every number",
         [
             "Each exposure-response link and unit cost that contributed, with its full citation, where in the source the value is, and whether it was read in the primary source.",
+            "Design: the study design behind a link and why it is read as causal (for a unit cost, the population it describes). Applied as: how the engine uses the number (an odds ratio is turned into a risk ratio at the outcome's baseline risk in each age band; a hazard ratio is used as a rate ratio). Interval: what low and high are (ci95: a 95% confidence interval; scenario_range or min_max: drawn as a triangular distribution inside the printed range; none: fixed).",
         ],
     )
     e = result.evidence().rename(
@@ -459,15 +460,18 @@ def _evidence(ws: Worksheet, result: Result) -> None:
             "source": "Source id",
             "citation": "Citation",
             "locator": "Where in the source",
-            "verified_in": "Verified in",
+            "verification": "Read in",
+            "design": "Design",
+            "applied_as": "Applied as",
+            "interval": "Interval",
         }
     )
     _table(ws, e, row)
     for r in range(row + 1, row + 1 + len(e)):
-        for col in (3, 5, 6, 7):
+        for col in (3, 5, 6, 8, 9):
             ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
-    _widths(ws, {1: 10, 2: 34, 3: 50, 4: 24, 5: 70, 6: 40, 7: 30})
+    _widths(ws, {1: 10, 2: 30, 3: 40, 4: 20, 5: 50, 6: 30, 7: 10, 8: 30, 9: 30, 10: 12})
 
 
 def _inputs(ws: Worksheet, result: Result) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from appraisal.costing import split_cost
-from appraisal.errors import Problem
+from appraisal.errors import NOTHING, Problem
 from appraisal.evidence.rules.registry import Tables, at, at_rows, rule
 from appraisal.evidence.schemas import TOTAL_COMPONENT
 
@@ -141,32 +141,71 @@ def price_year_indexed(t: Tables) -> list[Problem]:
     return p
 
 
-@rule("costs.duration_for_case_year", "A per_case_year cost or loss gives a duration above 0.")
-def duration_for_case_year(t: Tables) -> list[Problem]:
+def _phase_of(outcome_kind: str, basis: str) -> str:
+    """Whether a cost or loss must name a phase of its outcome ("needed"), must not ("none"), or may ("either")."""
+    if basis != "per_case_year":
+        return "either"
+    return "none" if outcome_kind == "prevalence" else "needed"
+
+
+@rule(
+    "costs.phase_duration",
+    "A per_case_year cost or loss of an incidence or event outcome names a phase of pathways/durations.csv covering its ages; "
+    "one of a prevalence outcome names none (a prevalent case is counted in each year)",
+)
+def phase_duration(t: Tables) -> list[Problem]:
+    kinds = dict(zip(t["outcomes"]["outcome_id"], t["outcomes"]["kind"]))
+    d = t["durations"]
     p = []
     for name in ("unit_costs", "health_state_losses"):
-        f = t[name]
-        for r in f[f["basis"] == "per_case_year"].to_dict("records"):
-            if not r["duration_years"] > 0:
+        for r in t[name].to_dict("records"):
+            need = _phase_of(kinds.get(r["outcome_id"], ""), r["basis"])
+            place = at(name, r["_row"], "phase")
+            if need == "none" and r["phase"]:
                 p.append(
-                    Problem(
-                        "library.costs.duration_for_case_year",
-                        at(name, r["_row"], "duration_years"),
-                        r["duration_years"],
-                        "a per_case_year row needs a duration above 0",
-                    )
+                    Problem("library.costs.phase_duration", place, r["phase"], "leave phase blank: a prevalent case is counted in each year it lasts")
                 )
+            if need == "needed" or (need == "either" and r["phase"]):
+                rows = d[(d["outcome_id"] == r["outcome_id"]) & (d["phase"] == r["phase"])]
+                ages = set()
+                for a, b in zip(rows["age_from"], rows["age_to"]):
+                    ages |= set(range(int(a), int(b) + 1))
+                missing = sorted(set(range(int(r["age_from"]), int(r["age_to"]) + 1)) - ages)
+                if not r["phase"] or missing:
+                    have = ", ".join(sorted(set(d.loc[d["outcome_id"] == r["outcome_id"], "phase"]))) or "none yet"
+                    p.append(
+                        Problem(
+                            "library.costs.phase_duration",
+                            place,
+                            r["phase"] or NOTHING,
+                            f"a phase of {r['outcome_id']} in pathways/durations.csv covering ages {r['age_from']}-{r['age_to']}"
+                            + (f" (ages {missing[0]}-{missing[-1]} not covered)" if r["phase"] and missing else "")
+                            + f"; phases given: {have}",
+                        )
+                    )
     return p
 
 
-@rule("costs.one_loss_per_outcome", "An outcome has at most one health-state loss.")
-def one_loss_per_outcome(t: Tables) -> list[Problem]:
+@rule("costs.severity_mix", "The shares of an outcome's cases in the severities of one phase are above 0 and sum to at most 1")
+def severity_mix(t: Tables) -> list[Problem]:
     f = t["health_state_losses"]
-    return [
-        Problem("library.costs.one_loss_per_outcome", at("health_state_losses", r, "outcome_id"), o, "one row per outcome")
-        for r, o, dup in zip(f["_row"], f["outcome_id"], f["outcome_id"].duplicated(keep=False))
-        if dup
+    p = [
+        Problem("library.costs.severity_mix", at("health_state_losses", r, "share_of_cases"), float(x), "a share above 0 and at most 1")
+        for r, x in zip(f["_row"], f["share_of_cases"])
+        if not 0 < x <= 1
     ]
+    for (outcome, phase, a, b), group in f.groupby(["outcome_id", "phase", "age_from", "age_to"], dropna=False):
+        total = float(group["share_of_cases"].sum())
+        if total > 1 + 1e-6:
+            p.append(
+                Problem(
+                    "library.costs.severity_mix",
+                    at("health_state_losses", int(group["_row"].iloc[-1]), "share_of_cases"),
+                    total,
+                    f"the severities of {outcome} ({phase or 'every year of a prevalent case'}, ages {a}-{b}) share its cases: they sum to at most 1",
+                )
+            )
+    return p
 
 
 @rule("costs.loss_valued", "The parameter that values a kind of health-state loss is in unit_costs/parameters.csv.")

@@ -111,24 +111,6 @@ def rate_outcome_known(t: Tables) -> list[Problem]:
     ]
 
 
-@rule(
-    "coverage.costs", "An outcome a link reaches has a unit cost (cited, or derived from a health-state loss).", phase="coverage"
-)
-def costs(t: Tables) -> list[Problem]:
-    got, costed = reached(t), set(t["unit_costs"]["outcome_id"])
-    o = t["outcomes"]
-    return [
-        Problem(
-            "library.coverage.costs",
-            at("outcomes", r, "outcome_id"),
-            x,
-            "an outcome reached by a link needs a unit cost in unit_costs/unit_costs.csv or unit_costs/health_state_losses.csv",
-        )
-        for r, x in zip(o["_row"], o["outcome_id"])
-        if x in got and x not in costed
-    ]
-
-
 def cited_components(t: Tables) -> dict[tuple[str, str], int]:
     """``(outcome, component) -> spreadsheet row`` of the first unit cost that gives it a value."""
     cited: dict[tuple[str, str], int] = {}
@@ -141,16 +123,22 @@ def cited_components(t: Tables) -> dict[tuple[str, str], int]:
 
 @rule(
     "coverage.marks",
-    "A row of unit_costs/cost_coverage.csv names a known outcome, once, and a component with no unit cost.",
+    "A row of unit_costs/cost_coverage.csv names a known outcome, once, and a component (and ages) with no unit cost.",
     phase="coverage",
 )
 def marks(t: Tables) -> list[Problem]:
     outs = set(t["outcomes"]["outcome_id"])
-    cited = cited_components(t)
-    marked: dict[tuple[str, str], int] = {}
+    ages: dict[tuple[str, str], set[int]] = {}
+    for r in t["unit_costs"].to_dict("records"):
+        for _, comp, share in split_cost(r["bearer"], r["component"], t["bearer_shares"]):
+            if share > 0:
+                ages.setdefault((r["outcome_id"], comp), set()).update(range(int(r["age_from"]), int(r["age_to"]) + 1))
+    cited = {k: v for k, v in cited_components(t).items()}
+    marked: dict[tuple[str, str, int, int], int] = {}
     p = []
     for r in t["cost_coverage"].to_dict("records"):
-        key = (r["outcome_id"], r["component"])
+        key = (r["outcome_id"], r["component"], r["age_from"], r["age_to"])
+        overlap = ages.get(key[:2], set()) & set(range(int(r["age_from"]), int(r["age_to"]) + 1))
         if r["outcome_id"] not in outs:
             p.append(
                 Problem(
@@ -169,13 +157,14 @@ def marks(t: Tables) -> list[Problem]:
                     f"already marked for {r['outcome_id']!r} in row {marked[key]}",
                 )
             )
-        elif key in cited:
+        elif overlap:
             p.append(
                 Problem(
                     "library.coverage.marks",
                     at("cost_coverage", r["_row"], "component"),
                     r["component"],
-                    f"{r['outcome_id']!r} has a unit cost for it (row {cited[key]} of unit_costs.csv or health_state_losses.csv): remove one",
+                    f"{r['outcome_id']!r} has a unit cost for it at ages {min(overlap)}-{max(overlap)} "
+                    f"(row {cited[key[:2]]} of unit_costs.csv or health_state_losses.csv): mark only the ages with no cost",
                 )
             )
         marked.setdefault(key, r["_row"])

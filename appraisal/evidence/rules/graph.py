@@ -29,15 +29,15 @@ def acyclic(t: Tables) -> list[Problem]:
 
 @rule(
     "graph.mediator_between",
-    "A mediator with a default link into it has one out of it, and the other way round.",
+    "A mediator with a default link into it has one out of it (one with links out only waits, unused, for evidence into it).",
     phase="coverage",
 )
 def mediator_between(t: Tables) -> list[Problem]:
     g, p = t.graph, []
     for r, m in zip(t["mediators"]["_row"], t["mediators"]["mediator_id"]):
         ins, outs = g.in_degree(m), g.out_degree(m)
-        if (ins == 0) != (outs == 0):
-            side = "no link into it" if ins == 0 else "no link out of it"
+        if ins > 0 and outs == 0:
+            side = "no link out of it"
             p.append(
                 Problem(
                     "library.graph.mediator_between",

@@ -7,24 +7,27 @@ from appraisal.evidence.rules.registry import Tables, at, rule
 from appraisal.evidence.schemas import TABLES
 
 
-@rule("ids.unique", "A table's id column holds each id once.")
+@rule("ids.unique", "A table's key (its id column, or the columns that name a row) names each row once.")
 def unique(t: Tables) -> list[Problem]:
     p = []
     for name, table in TABLES.items():
-        if table.key is None or name.endswith("sources"):
+        if name.endswith("sources"):
             continue
         frame = t[name]
-        first = dict(zip(frame[table.key][::-1], frame["_row"][::-1]))  # each id's first row
-        for row in frame[frame[table.key].duplicated(keep="first")].to_dict("records"):
-            key = row[table.key]
-            p.append(
-                Problem(
-                    "library.ids.unique",
-                    at(name, row["_row"], table.key),
-                    key,
-                    f"already used in row {first[key]}: give each row its own id",
+        keys = [" / ".join(str(v) for v in k) for k in frame[list(table.key)].itertuples(index=False)]
+        first: dict[str, int] = {}
+        for key, row in zip(keys, frame["_row"]):
+            if key in first:
+                p.append(
+                    Problem(
+                        "library.ids.unique",
+                        at(name, row, table.key[0]),
+                        key,
+                        f"already used in row {first[key]}: give each row its own {' and '.join(table.key)}",
+                    )
                 )
-            )
+            else:
+                first[key] = row
     return p
 
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from appraisal.errors import Problem
+from appraisal.errors import NOTHING, Problem
 from appraisal.evidence.rules.registry import Tables, at, rule
+from appraisal.evidence.schemas import GRADE_SCALES
 
 RATIO_MEASURES = ("RR", "HR", "OR")
 #: Forms whose value is a ratio per increment.
@@ -247,28 +248,98 @@ def _has_default(defaults: pd.DataFrame, src: str, dst: str) -> bool:
 
 
 @rule(
-    "links.alternative_has_default",
-    "An alternative link has a default for its pair, or for a wider outcome its outcome is part of.",
+    "links.default_causal",
+    "A default link rests on longitudinal or experimental evidence, or on an estimate a body that appraises uses as causal "
+    "(named in appraising_body)",
 )
-def alternative_has_default(t: Tables) -> list[Problem]:
-    links = t["links"]
-    defaults = links[links["is_default"]]
-    parent = dict(zip(t["outcomes"]["outcome_id"], t["outcomes"]["part_of"]))
+def default_causal(t: Tables) -> list[Problem]:
     p = []
-    for k in links[~links["is_default"]].to_dict("records"):
-        # A cause-specific alternative to a default on the wider outcome (e.g. NO2 on heart-disease
-        # deaths beside NO2 on all deaths) is kept for reference with no default of its own.
-        covered, target = _has_default(defaults, k["from_id"], k["to_id"]), parent.get(k["to_id"])
-        while target and not covered:
-            covered = _has_default(defaults, k["from_id"], target)
-            target = parent.get(target)
-        if not covered:
+    for r in t["links"][t["links"]["is_default"]].to_dict("records"):
+        if r["causal_basis"] == "association_only":
             p.append(
                 Problem(
-                    "library.links.alternative_has_default",
-                    at("links", k["_row"], "is_default"),
-                    f"{k['from_id']} -> {k['to_id']}",
-                    "an alternative needs a default for its pair, or for a wider outcome its outcome is part of",
+                    "library.links.default_causal",
+                    at("links", r["_row"], "causal_basis"),
+                    r["causal_basis"],
+                    "an association only stays an alternative (is_default no)",
+                )
+            )
+        elif r["causal_basis"] == "appraising_body" and not r["appraising_body"]:
+            p.append(
+                Problem("library.links.default_causal", at("links", r["_row"], "appraising_body"), allowed="name the body and document")
+            )
+    return p
+
+
+@rule("links.default_contrast", "A default link's contrast matches the characteristic's metric, or a stated conversion makes it match")
+def default_contrast(t: Tables) -> list[Problem]:
+    p = []
+    for r in t["links"].to_dict("records"):
+        if r["contrast_match"] == "converted" and not r["contrast_conversion"]:
+            p.append(
+                Problem("library.links.default_contrast", at("links", r["_row"], "contrast_conversion"), allowed="state the conversion")
+            )
+        if r["is_default"] and r["contrast_match"] == "mismatch":
+            p.append(
+                Problem(
+                    "library.links.default_contrast",
+                    at("links", r["_row"], "contrast_match"),
+                    r["contrast_match"],
+                    "a link whose contrast does not match the characteristic's metric stays an alternative",
+                )
+            )
+    return p
+
+
+@rule("links.default_outcome", "A default link's study measured the outcome it acts on")
+def default_outcome(t: Tables) -> list[Problem]:
+    return [
+        Problem(
+            "library.links.default_outcome",
+            at("links", r["_row"], "outcome_match"),
+            r["outcome_match"],
+            "same: use the estimate for the outcome itself, or keep the link as an alternative",
+        )
+        for r in t["links"][t["links"]["is_default"]].to_dict("records")
+        if r["outcome_match"] != "same"
+    ]
+
+
+@rule("links.grade_scale", "A link's grade is one its grade_scale gives")
+def grade_scale(t: Tables) -> list[Problem]:
+    return [
+        Problem("library.links.grade_scale", at("links", r["_row"], "grade"), r["grade"], f"one of {', '.join(GRADE_SCALES[r['grade_scale']])}")
+        for r in t["links"].to_dict("records")
+        if r["grade_scale"] in GRADE_SCALES and r["grade"] not in GRADE_SCALES[r["grade_scale"]]
+    ]
+
+
+@rule("links.study_size", "A study size gives its unit (participants or events), and a unit its size")
+def study_size(t: Tables) -> list[Problem]:
+    return [
+        Problem("library.links.study_size", at("links", r["_row"], "study_size_unit"), r["study_size_unit"] or NOTHING, "give both or neither")
+        for r in t["links"].to_dict("records")
+        if pd.isna(r["study_size"]) == bool(r["study_size_unit"]) or (not pd.isna(r["study_size"]) and r["study_size"] <= 0)
+    ]
+
+
+@rule("links.odds_risk_below_one", "An outcome an odds ratio acts on has a baseline risk below 1 per person in every age band", "graph")
+def odds_risk_below_one(t: Tables) -> list[Problem]:
+    nodes = Nodes.of(t)
+    b = t["baseline_rates"]
+    p = []
+    for r in t["links"][t["links"]["is_default"] & (t["links"]["measure"] == "OR")].to_dict("records"):
+        if r["to_id"] not in nodes.outcomes:
+            continue
+        rates = b[b["outcome_id"] == r["to_id"]]
+        high = rates[rates["value"] / rates["per"] >= 1]
+        for row, v, per in zip(high["_row"], high["value"], high["per"]):
+            p.append(
+                Problem(
+                    "library.links.odds_risk_below_one",
+                    at("baseline_rates", row, "value"),
+                    float(v / per),
+                    f"below 1 per person: link {r['link_id']} is an odds ratio, turned into a risk ratio at this risk",
                 )
             )
     return p

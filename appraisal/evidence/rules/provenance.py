@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from appraisal.errors import InFile, Problem
+from appraisal.errors import NOTHING, InFile, Problem
 from appraisal.evidence.rules.registry import Tables, at, rule
 
 
-@rule("provenance.source_resolves", "A row's source is a source id of pathways/sources.csv or unit_costs/sources.csv.")
+@rule(
+    "provenance.source_resolves",
+    "A row's source is a source id of pathways/sources.csv or unit_costs/sources.csv (or several, separated by '; ').",
+)
 def source_resolves(t: Tables) -> list[Problem]:
     known = set(t.sources["source_id"])
     p = []
@@ -14,40 +17,46 @@ def source_resolves(t: Tables) -> list[Problem]:
         if "source" not in frame.columns:
             continue
         for row, source in zip(frame["_row"], frame["source"]):
-            if source not in known:
+            if any(s not in known for s in str(source).split("; ")):
                 p.append(
                     Problem(
                         "library.provenance.source_resolves",
                         at(name, row, "source"),
                         source,
-                        "a source id of pathways/sources.csv or unit_costs/sources.csv",
+                        "source ids of pathways/sources.csv or unit_costs/sources.csv, separated by '; '",
                     )
                 )
     return p
 
 
-def verified_form(v: str) -> bool:
-    """Is ``verified_in`` 'primary', 'primary (<copy read>)' or 'secondary (<who quoted it>)'?"""
-    return v == "primary" or (v.startswith(("primary (", "secondary (")) and v.endswith(")"))
-
-
-@rule("provenance.verified_in", "verified_in is 'primary', 'primary (<copy read>)' or 'secondary (<who quoted it>)'.")
-def verified_in(t: Tables) -> list[Problem]:
+@rule("provenance.verification", "A number read as quoted by someone else (secondary) names who quoted it; one read in the source names nobody.")
+def verification(t: Tables) -> list[Problem]:
     p = []
     for name, frame in t.frames.items():
-        if "verified_in" not in frame.columns:
+        if "verification" not in frame.columns:
             continue
-        for row, v in zip(frame["_row"], frame["verified_in"]):
-            if not verified_form(v):
+        for row, v, who in zip(frame["_row"], frame["verification"], frame["quoted_by"]):
+            if (v == "secondary") != bool(who):
                 p.append(
                     Problem(
-                        "library.provenance.verified_in",
-                        at(name, row, "verified_in"),
-                        v,
-                        "'primary', 'primary (<copy read>)' or 'secondary (<who quoted it>)'",
+                        "library.provenance.verification",
+                        at(name, row, "quoted_by"),
+                        who or NOTHING,
+                        "who quoted the number (authors, year, title or repository) for a secondary row; blank for a primary row",
                     )
                 )
     return p
+
+
+@rule("provenance.extract_resolves", "A baseline rate names an extract of pathways/extracts.csv.")
+def extract_resolves(t: Tables) -> list[Problem]:
+    known = set(t["extracts"]["extract_id"])
+    b = t["baseline_rates"]
+    return [
+        Problem("library.provenance.extract_resolves", at("baseline_rates", r, "extract_id"), e, "an extract_id of pathways/extracts.csv")
+        for r, e in zip(b["_row"], b["extract_id"])
+        if e not in known
+    ]
 
 
 @rule("provenance.doi_or_url", "A source gives a DOI or a URL.")

@@ -17,16 +17,27 @@ INTERVALS = (
 )
 
 
-def interval_problem(central: float, low: float, high: float) -> str | None:
-    """What is wrong with an interval, or None."""
-    if np.isnan(low) != np.isnan(high):
-        return "give both low and high, or neither"
-    if not np.isnan(low) and not (low <= central <= high):
+def interval_problem(kind: str, central: float, low: float, high: float) -> str | None:
+    """What is wrong with an interval of its kind, or None.
+
+    ``none``: low and high blank. Every other kind: both given, ``low < high`` and
+    ``low <= central <= high`` (a printed 95% interval may touch its central value by rounding).
+    """
+    if kind == "none":
+        return None if np.isnan(low) and np.isnan(high) else "leave low and high blank, or give the interval's kind"
+    if np.isnan(low) or np.isnan(high):
+        return f"a {kind} interval gives both low and high (or say interval_kind none)"
+    if not low < high:
+        return f"low ({low:g}) must be below high ({high:g})"
+    if not (low <= central <= high):
         return f"the interval [{low:g}, {high:g}] must contain the central value {central:g}"
     return None
 
 
-@rule("values.interval", "An interval gives both low and high, or neither, and contains its central value.")
+@rule(
+    "values.interval",
+    "An interval fits its kind: none has no low or high; any other kind gives low below high around the central value",
+)
 def interval(t: Tables) -> list[Problem]:
     p = []
     for name, central, place in INTERVALS:
@@ -35,7 +46,7 @@ def interval(t: Tables) -> list[Problem]:
                 continue  # a missing central value is its own rule's problem
             if name == "durations" and not (r["value"] > 0 and r["unit"]):
                 continue
-            if text := interval_problem(r[central], r["low"], r["high"]):
+            if text := interval_problem(r["interval_kind"], r[central], r["low"], r["high"]):
                 p.append(Problem("library.values.interval", at(name, r["_row"], place), r[central], text))
     return p
 
