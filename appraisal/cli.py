@@ -22,6 +22,7 @@ from pathlib import Path
 from appraisal.analysis.monte_carlo import DEFAULT_SEED
 from appraisal.composing import appraise
 from appraisal.errors import AppraisalError, CommandError, InField, Problem
+from appraisal.evidence.cautions import cautions
 from appraisal.evidence.library import load_library
 from appraisal.files import load_proposal, out_problems, write_outputs
 from appraisal.writers.template import write_template
@@ -74,6 +75,11 @@ def _check(args: argparse.Namespace) -> int:
     }
     print(f"The evidence library at {library.root} passed every check.")
     print("  " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    flagged = cautions(library)
+    if flagged:
+        print(f"{len(flagged)} caution{'' if len(flagged) == 1 else 's'} for a reviewer (the library is usable):")
+        for problem in flagged:
+            print(f"  - {problem}")
     return 0
 
 

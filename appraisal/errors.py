@@ -140,7 +140,7 @@ CODES: dict[str, str] = {
     "library.costs.outcome_known": "A unit cost or health-state loss is for an outcome of pathways/outcomes.csv",
     "library.costs.total_split": "A 'total' cost is split by a share set whose rows name each component",
     "library.costs.price_year_indexed": "A unit cost's or parameter's price year is in unit_costs/price_index.csv",
-    "library.costs.phase_duration": "A per_case_year cost or loss of an incidence or event outcome names a phase of pathways/durations.csv covering its ages; one of a prevalence outcome names none (a prevalent case is counted in each year)",
+    "library.costs.phase_duration": "A per_case_year cost or loss of an incidence or event outcome names a phase of pathways/durations.csv covering its ages; one of a prevalence or wellbeing outcome names none (a person in the state is counted in each year)",
     "library.costs.severity_mix": "The shares of an outcome's cases in the severities of one phase are above 0 and sum to at most 1",
     "library.costs.loss_valued": "The parameter that values a kind of health-state loss is in unit_costs/parameters.csv",
     "library.coverage.life_table_outcome": "If a fatal outcome is reached, the life table's outcome (all deaths) is in pathways/outcomes.csv",
@@ -160,7 +160,7 @@ CODES: dict[str, str] = {
     "library.graph.acyclic": "Default links run one way, characteristic -> mediator -> outcome, with no cycle",
     "library.graph.mediator_between": "A mediator with a default link into it has one out of it (one with links out only waits, unused, for evidence into it)",
     "library.graph.counted_once": "No characteristic reaches both an outcome and a wider outcome it is part of",
-    "library.ids.unique": "A table's id column holds each id once",
+    "library.ids.unique": "A table's key (its id column, or the columns that name a row) names each row once",
     "library.ids.unique_sources": "A source id is used once across pathways/sources.csv and unit_costs/sources.csv",
     "library.ids.unique_nodes": "A node id names one characteristic, mediator or outcome, not two of them",
     "library.links.ends_known": "A link runs from a characteristic or mediator to a mediator or outcome",
@@ -191,6 +191,7 @@ CODES: dict[str, str] = {
     "library.sidecar.orphan": "a sidecar row names no row of its table",
     "library.provenance.doi_or_url": "A source gives a DOI or a URL",
     "library.values.interval": "An interval fits its kind: none has no low or high; any other kind gives low below high around the central value",
+    "library.caution.narrow_interval": "a 95% interval narrower than a study of its size can give (a caution: the library still loads)",
     "library.values.sign": "Counts, rates, weights, losses and the deflator are 0 or more, or above 0, as each must be",
 }
 

@@ -234,8 +234,57 @@ class Result:
             )
         return pd.DataFrame(rows)
 
+    def not_counted(self) -> pd.DataFrame:
+        """What the numbers leave out, and why: characteristics set that no default pathway carries, and costs not found.
+
+        Returns
+        -------
+        DataFrame
+            kind (``characteristic`` or ``cost``), id, what, ages, why. A characteristic the
+            proposal sets whose every link is an alternative (an association only, or a contrast
+            or outcome that does not match) moves no number; its row gives the alternatives'
+            reasons. A component of an outcome in play with no unit cost at some ages
+            (``not_found`` in ``unit_costs/cost_coverage.csv``) counts zero there, so the cost
+            is understated.
+        """
+        lib = self.library
+        carried = set(self.model.pathways["characteristic"])
+        names = lib.characteristics.set_index("characteristic_id")["name"]
+        alternatives = lib.links[~lib.links["is_default"]]
+        set_here = list(dict.fromkeys([*self.proposal.baseline, *(c for o in self.proposal.options.values() for c in o)]))
+        rows = []
+        for c in set_here:
+            if c in carried or c not in names.index:
+                continue
+            why = "; ".join(
+                f"{r['link_id']}: {r['default_reason']}" for _, r in alternatives[alternatives["from_id"] == c].iterrows()
+            )
+            rows.append(
+                {
+                    "kind": "characteristic",
+                    "id": c,
+                    "what": f"{names[c]}: moves no number",
+                    "ages": "",
+                    "why": why or "no link in the library",
+                }
+            )
+        cov = lib.cost_coverage
+        outcome_names = lib.outcomes.set_index("outcome_id")["name"]
+        gaps = cov[cov["outcome_id"].isin(self.outcomes) & (cov["status"] == "not_found")]
+        for _, r in gaps.iterrows():
+            rows.append(
+                {
+                    "kind": "cost",
+                    "id": r["outcome_id"],
+                    "what": f"{outcome_names[r['outcome_id']]}: {r['component'].replace('_', ' ')} not costed",
+                    "ages": f"{r['age_from']}-{r['age_to']}",
+                    "why": r["reason"],
+                }
+            )
+        return pd.DataFrame(rows, columns=["kind", "id", "what", "ages", "why"])
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name: summary, cost_landing, by_pathway, cases, health_summary, evidence."""
+        """Every table by name: summary, cost_landing, by_pathway, cases, health_summary, evidence, not_counted."""
         return {
             "summary": self.summary(),
             "cost_landing": self.cost_landing(),
@@ -243,6 +292,7 @@ class Result:
             "cases": self.cases(),
             "health_summary": self.health_summary(),
             "evidence": self.evidence(),
+            "not_counted": self.not_counted(),
         }
 
 

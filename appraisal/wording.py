@@ -6,6 +6,7 @@ import pandas as pd
 
 from appraisal.analysis.confidence import PRIMARY
 from appraisal.proposal import DeathValuation, Discounting, Settings
+from appraisal.result import Result
 
 #: The evidence library's groups of characteristics, as a planner names them.
 GROUP_NAMES = {
@@ -92,4 +93,21 @@ def confidence_lines(confidence: pd.DataFrame, options: list[str]) -> list[str]:
             f"their primary source, {1 - primary:.0%} on at least one read only as quoted by another source. By evidence grade: {graded}. "
             f"By study design and why it is read as causal: {designed}."
         )
+    return lines
+
+
+def not_counted_lines(result: Result) -> list[str]:
+    """What the numbers leave out, in short: characteristics that move no number, and how many cost gaps."""
+    nc = result.not_counted()
+    lines = []
+    silent = nc[nc["kind"] == "characteristic"]
+    if not silent.empty:
+        lines += ["", "Set in the proposal but moving no number (no default evidence; see the not_counted table):"]
+        lines += [f"  {r['id']}" for _, r in silent.iterrows()]
+    costs = nc[nc["kind"] == "cost"]
+    if not costs.empty:
+        lines += [
+            "",
+            f"{len(costs)} cost components of the outcomes in play have no unit cost at some or all ages and count zero there, so costs are understated (see the not_counted table).",
+        ]
     return lines

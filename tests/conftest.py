@@ -40,6 +40,7 @@ def read_rows(root: Path, table: str) -> list[dict]:
 
 
 def write_rows(root: Path, table: str, rows: list[dict], columns: list[str] | None = None) -> None:
+    """Write a table; its sidecar keeps only the quotes and notes of rows still in it (as an editor would)."""
     cols = columns or list(TABLES[table].columns)
     path = root / TABLES[table].path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +49,18 @@ def write_rows(root: Path, table: str, rows: list[dict], columns: list[str] | No
         w.writeheader()
         for r in rows:
             w.writerow({c: r.get(c, "") for c in cols})
+    sidecar = TABLES[table].sidecar
+    if sidecar and (root / sidecar).is_file():
+        key = TABLES[table].key
+        present = {tuple(r.get(k, "") for k in key) for r in rows}
+        with open(root / sidecar, newline="", encoding="utf-8") as fh:
+            notes = list(csv.DictReader(fh))
+        with open(root / sidecar, "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=[*key, "quote", "notes"], lineterminator="\n")
+            w.writeheader()
+            for n in notes:
+                if tuple(n[k] for k in key) in present:
+                    w.writerow(n)
 
 
 PROV = {"source": "t", "locator": "test", "verification": "primary", "transform": "none"}
@@ -68,7 +81,17 @@ LINK_STUDY = {
 
 def test_link(link: dict) -> dict:
     """A link row with the study columns filled and its interval kind from its interval."""
-    row = {"age_from": "18", "age_to": "120", "is_default": "yes", "threshold": "", "low": "", "high": "", **LINK_STUDY, **PROV, **link}
+    row = {
+        "age_from": "18",
+        "age_to": "120",
+        "is_default": "yes",
+        "threshold": "",
+        "low": "",
+        "high": "",
+        **LINK_STUDY,
+        **PROV,
+        **link,
+    }
     row.setdefault("interval_kind", "ci95" if row["low"] != "" and row["high"] != "" else "none")
     return row
 
@@ -83,66 +106,201 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
     Price index: 2020 = 80, 2024 = 100. Discounting: standard 3.5% (years 0-30) then 3.0%;
     health 1.5% (years 0-30) then 1.29%.
     """
-    write_rows(root, "pathway_sources", [{"source_id": "t", "authors": "Test", "year": "2024", "title": "test fixture", "journal_or_publisher": "tests", "url": "https://example.org"}])
+    write_rows(
+        root,
+        "pathway_sources",
+        [
+            {
+                "source_id": "t",
+                "authors": "Test",
+                "year": "2024",
+                "title": "test fixture",
+                "journal_or_publisher": "tests",
+                "url": "https://example.org",
+            }
+        ],
+    )
     write_rows(root, "cost_sources", [])
     chars = [
-        {"characteristic_id": "x", "name": "Exposure x", "group": "natural_environment", "metric": "x", "unit": "u", "value_kind": "amount", "valid_min": "0", "how_to_measure": "test", **PROV},
-        {"characteristic_id": "share", "name": "Share exposed", "group": "housing_indoor", "metric": "s", "unit": "share (0-1)", "value_kind": "share", "valid_min": "0", "valid_max": "1", "how_to_measure": "test", **PROV},
-        {"characteristic_id": "walk", "name": "Walking", "group": "transport", "metric": "w", "unit": "minutes/week", "value_kind": "amount", "valid_min": "0", "how_to_measure": "test", **PROV},
+        {
+            "characteristic_id": "x",
+            "name": "Exposure x",
+            "group": "natural_environment",
+            "metric": "x",
+            "unit": "u",
+            "value_kind": "amount",
+            "valid_min": "0",
+            "how_to_measure": "test",
+            **PROV,
+        },
+        {
+            "characteristic_id": "share",
+            "name": "Share exposed",
+            "group": "housing_indoor",
+            "metric": "s",
+            "unit": "share (0-1)",
+            "value_kind": "share",
+            "valid_min": "0",
+            "valid_max": "1",
+            "how_to_measure": "test",
+            **PROV,
+        },
+        {
+            "characteristic_id": "walk",
+            "name": "Walking",
+            "group": "transport",
+            "metric": "w",
+            "unit": "minutes/week",
+            "value_kind": "amount",
+            "valid_min": "0",
+            "how_to_measure": "test",
+            **PROV,
+        },
         *extra_chars,
     ]
     write_rows(root, "characteristics", chars)
-    write_rows(root, "mediators", [{"mediator_id": "pa", "name": "Activity", "unit": "MET-h/week", "kind": "amount", "description": "test", **PROV}])
+    write_rows(
+        root,
+        "mediators",
+        [{"mediator_id": "pa", "name": "Activity", "unit": "MET-h/week", "kind": "amount", "description": "test", **PROV}],
+    )
     write_rows(root, "links", [test_link(link) for link in links])
     write_rows(root, "extracts", [{"extract_id": "t_rates", "what_it_holds": "test rates", **PROV}])
-    rate = {"age_from": "0", "age_to": "120", "sex": "persons", "year": "2024", "geography": "test", "extract_id": "t_rates", "locator": "test", "transform": "none"}
-    write_rows(root, "baseline_rates", [
-        {**rate, "outcome_id": "o", "value": "10", "per": "1000"},
-        {**rate, "outcome_id": "all_cause_mortality", "value": "1", "per": "100"},
-        {**rate, "outcome_id": "death", "value": "1", "per": "100"},
-    ])
-    write_rows(root, "outcomes", [
-        {"outcome_id": "o", "name": "Outcome o", "kind": "incidence", "fatal": "no", "age_from": "0", "age_to": "120", **PROV},
-        {"outcome_id": "death", "name": "Death", "kind": "death", "fatal": "yes", "age_from": "0", "age_to": "120", **PROV},
-        {"outcome_id": "all_cause_mortality", "name": "Life table", "kind": "death", "fatal": "yes", "age_from": "0", "age_to": "120", **PROV},
-    ])
+    rate = {
+        "age_from": "0",
+        "age_to": "120",
+        "sex": "persons",
+        "year": "2024",
+        "geography": "test",
+        "extract_id": "t_rates",
+        "locator": "test",
+        "transform": "none",
+    }
+    write_rows(
+        root,
+        "baseline_rates",
+        [
+            {**rate, "outcome_id": "o", "value": "10", "per": "1000"},
+            {**rate, "outcome_id": "all_cause_mortality", "value": "1", "per": "100"},
+            {**rate, "outcome_id": "death", "value": "1", "per": "100"},
+        ],
+    )
+    write_rows(
+        root,
+        "outcomes",
+        [
+            {
+                "outcome_id": "o",
+                "name": "Outcome o",
+                "kind": "incidence",
+                "fatal": "no",
+                "age_from": "0",
+                "age_to": "120",
+                **PROV,
+            },
+            {"outcome_id": "death", "name": "Death", "kind": "death", "fatal": "yes", "age_from": "0", "age_to": "120", **PROV},
+            {
+                "outcome_id": "all_cause_mortality",
+                "name": "Life table",
+                "kind": "death",
+                "fatal": "yes",
+                "age_from": "0",
+                "age_to": "120",
+                **PROV,
+            },
+        ],
+    )
     write_rows(root, "durations", [])
-    write_rows(root, "population", [
-        {"age_from": str(a), "age_to": str(a), "sex": s, "persons": "500", "year": "2024", "geography": "test", **PROV}
-        for a in range(100) for s in ("male", "female")
-    ])
+    write_rows(
+        root,
+        "population",
+        [
+            {"age_from": str(a), "age_to": str(a), "sex": s, "persons": "500", "year": "2024", "geography": "test", **PROV}
+            for a in range(100)
+            for s in ("male", "female")
+        ],
+    )
     write_rows(root, "life_expectancy", [])
-    cost = {"delay_years": "", "per": "", "low": "", "high": "", "interval_kind": "none", "age_from": "0", "age_to": "120", "population_described": "test", "weighting": "as_printed", **PROV}
-    write_rows(root, "unit_costs", [
-        {**cost, "cost_id": "o_nhs", "outcome_id": "o", "component": "healthcare", "bearer": "nhs", "basis": "per_case", "value": "1000", "price_year": "2020"},
-        {**cost, "cost_id": "d_ly", "outcome_id": "death", "component": "mortality", "bearer": "households", "basis": "per_life_year_lost", "value": "50000", "price_year": "2024"},
-    ])
+    cost = {
+        "delay_years": "",
+        "per": "",
+        "low": "",
+        "high": "",
+        "interval_kind": "none",
+        "age_from": "0",
+        "age_to": "120",
+        "population_described": "test",
+        "weighting": "as_printed",
+        **PROV,
+    }
+    write_rows(
+        root,
+        "unit_costs",
+        [
+            {
+                **cost,
+                "cost_id": "o_nhs",
+                "outcome_id": "o",
+                "component": "healthcare",
+                "bearer": "nhs",
+                "basis": "per_case",
+                "value": "1000",
+                "price_year": "2020",
+            },
+            {
+                **cost,
+                "cost_id": "d_ly",
+                "outcome_id": "death",
+                "component": "mortality",
+                "bearer": "households",
+                "basis": "per_life_year_lost",
+                "value": "50000",
+                "price_year": "2024",
+            },
+        ],
+    )
     write_rows(root, "health_state_losses", [])
     write_rows(root, "curves", [])
     write_rows(root, "parameters", [])
     write_rows(root, "gaps", [])
-    write_rows(root, "cost_coverage", [
-        {"outcome_id": o, "component": c, "age_from": "0", "age_to": "120", "status": "not_found", "reason": "test"}
-        for o, costed in (("o", "healthcare"), ("death", "mortality"), ("all_cause_mortality", ""))
-        for c in COSTED_COMPONENTS
-        if c != costed
-    ])
-    write_rows(root, "bearers", [
-        {"bearer_id": "nhs", "name": "NHS", "definition": "test", **PROV},
-        {"bearer_id": "households", "name": "Households", "definition": "test", **PROV},
-        {"bearer_id": "employers", "name": "Employers", "definition": "test", **PROV},
-    ])
+    write_rows(
+        root,
+        "cost_coverage",
+        [
+            {"outcome_id": o, "component": c, "age_from": "0", "age_to": "120", "status": "not_found", "reason": "test"}
+            for o, costed in (("o", "healthcare"), ("death", "mortality"), ("all_cause_mortality", ""))
+            for c in COSTED_COMPONENTS
+            if c != costed
+        ],
+    )
+    write_rows(
+        root,
+        "bearers",
+        [
+            {"bearer_id": "nhs", "name": "NHS", "definition": "test", **PROV},
+            {"bearer_id": "households", "name": "Households", "definition": "test", **PROV},
+            {"bearer_id": "employers", "name": "Employers", "definition": "test", **PROV},
+        ],
+    )
     write_rows(root, "bearer_shares", [])
-    write_rows(root, "discount_rates", [
-        {"schedule": "standard", "year_from": "0", "year_to": "30", "rate": "0.035", **PROV},
-        {"schedule": "standard", "year_from": "31", "year_to": "75", "rate": "0.03", **PROV},
-        {"schedule": "health", "year_from": "0", "year_to": "30", "rate": "0.015", **PROV},
-        {"schedule": "health", "year_from": "31", "year_to": "75", "rate": "0.0129", **PROV},
-    ])
-    write_rows(root, "price_index", [
-        {"year": "2020", "gdp_deflator": "80", "base_year": "2024", "vintage": "test", **PROV},
-        {"year": "2024", "gdp_deflator": "100", "base_year": "2024", "vintage": "test", **PROV},
-    ])
+    write_rows(
+        root,
+        "discount_rates",
+        [
+            {"schedule": "standard", "year_from": "0", "year_to": "30", "rate": "0.035", **PROV},
+            {"schedule": "standard", "year_from": "31", "year_to": "75", "rate": "0.03", **PROV},
+            {"schedule": "health", "year_from": "0", "year_to": "30", "rate": "0.015", **PROV},
+            {"schedule": "health", "year_from": "31", "year_to": "75", "rate": "0.0129", **PROV},
+        ],
+    )
+    write_rows(
+        root,
+        "price_index",
+        [
+            {"year": "2020", "gdp_deflator": "80", "base_year": "2024", "vintage": "test", **PROV},
+            {"year": "2024", "gdp_deflator": "100", "base_year": "2024", "vintage": "test", **PROV},
+        ],
+    )
     return root
 
 

@@ -4,13 +4,22 @@ import math
 
 import numpy as np
 import pytest
-
-from appraisal import appraise, load_library
-from appraisal import costing
 from conftest import read_rows, tiny_library, tiny_proposal, write_rows
 
+from appraisal import appraise, load_library
+
 ALL_AGES = {"age_from": "0", "age_to": "120"}
-LOG_X = {"link_id": "x_o", "from_id": "x", "to_id": "o", "form": "log_linear", "measure": "RR", "central": "2", "increment": "1", "exposure_unit": "u", **ALL_AGES}
+LOG_X = {
+    "link_id": "x_o",
+    "from_id": "x",
+    "to_id": "o",
+    "form": "log_linear",
+    "measure": "RR",
+    "central": "2",
+    "increment": "1",
+    "exposure_unit": "u",
+    **ALL_AGES,
+}
 
 
 def total(result, bearer=None):
@@ -32,8 +41,28 @@ def test_log_linear_link_gives_hand_worked_cases_and_costs(tmp_path):
 
 def test_mediated_link_chains_through_the_mediator(tmp_path):
     links = [
-        {"link_id": "walk_pa", "from_id": "walk", "to_id": "pa", "form": "linear", "measure": "slope", "central": "4", "increment": "60", "exposure_unit": "minutes/week", **ALL_AGES},
-        {"link_id": "pa_o", "from_id": "pa", "to_id": "o", "form": "log_linear", "measure": "RR", "central": "0.5", "increment": "8", "exposure_unit": "MET-h/week", **ALL_AGES},
+        {
+            "link_id": "walk_pa",
+            "from_id": "walk",
+            "to_id": "pa",
+            "form": "linear",
+            "measure": "slope",
+            "central": "4",
+            "increment": "60",
+            "exposure_unit": "minutes/week",
+            **ALL_AGES,
+        },
+        {
+            "link_id": "pa_o",
+            "from_id": "pa",
+            "to_id": "o",
+            "form": "log_linear",
+            "measure": "RR",
+            "central": "0.5",
+            "increment": "8",
+            "exposure_unit": "MET-h/week",
+            **ALL_AGES,
+        },
     ]
     lib = load_library(tiny_library(tmp_path, links))
     result = appraise(tiny_proposal(lib, {"walk": 0.0}, {"more": {"walk": 120.0}}), lib)
@@ -45,16 +74,50 @@ def test_mediated_link_chains_through_the_mediator(tmp_path):
 
 def share_mediator_library(root, into: dict):
     """The tiny library with a share mediator ``lonely`` (England baseline share 0.2) and lonely -> o, RR 2."""
-    out = {"link_id": "lonely_o", "from_id": "lonely", "to_id": "o", "form": "proportion_exposed", "measure": "RR", "central": "2", "increment": "1", "exposure_unit": "share (0-1)", **ALL_AGES}
+    out = {
+        "link_id": "lonely_o",
+        "from_id": "lonely",
+        "to_id": "o",
+        "form": "proportion_exposed",
+        "measure": "RR",
+        "central": "2",
+        "increment": "1",
+        "exposure_unit": "share (0-1)",
+        **ALL_AGES,
+    }
     root = tiny_library(root, [into, out])
     meds = read_rows(root, "mediators")
-    write_rows(root, "mediators", [*meds, {**meds[0], "mediator_id": "lonely", "unit": "share (0-1)", "kind": "share", "baseline_share": "0.2"}])
+    write_rows(
+        root,
+        "mediators",
+        [*meds, {**meds[0], "mediator_id": "lonely", "unit": "share (0-1)", "kind": "share", "baseline_share": "0.2"}],
+    )
     return load_library(root)
 
 
 def test_share_mediator_moves_its_odds_then_acts_on_the_outcome(tmp_path):
-    into_share = {"link_id": "s_lonely", "from_id": "share", "to_id": "lonely", "form": "proportion_exposed", "measure": "OR", "central": "3", "increment": "1", "exposure_unit": "share (0-1)", **ALL_AGES}
-    into_x = {"link_id": "x_lonely", "from_id": "x", "to_id": "lonely", "form": "log_linear", "measure": "OR", "central": "3", "increment": "1", "exposure_unit": "u", **ALL_AGES}
+    into_share = {
+        "link_id": "s_lonely",
+        "from_id": "share",
+        "to_id": "lonely",
+        "form": "proportion_exposed",
+        "measure": "OR",
+        "central": "3",
+        "increment": "1",
+        "exposure_unit": "share (0-1)",
+        **ALL_AGES,
+    }
+    into_x = {
+        "link_id": "x_lonely",
+        "from_id": "x",
+        "to_id": "lonely",
+        "form": "log_linear",
+        "measure": "OR",
+        "central": "3",
+        "increment": "1",
+        "exposure_unit": "u",
+        **ALL_AGES,
+    }
     # Hand-worked: everyone exposed (share 0 -> 1) with OR 3, or x up by one increment with OR 3 per increment,
     # triples the odds of being lonely: 0.2 / 0.8 = 0.25 -> 0.75, so the share goes 0.2 -> 0.75 / 1.75 = 0.428571.
     # Lonely -> o (RR 2, proportion exposed): (1 + 0.428571) / (1 + 0.2) = 1.190476, so 190.476 more of 1,000 cases.
@@ -72,9 +135,21 @@ def test_share_mediator_moves_its_odds_then_acts_on_the_outcome(tmp_path):
 
 
 def test_overlap_group_counts_only_the_larger_effect(tmp_path):
-    share = {"link_id": "s_o", "from_id": "share", "to_id": "o", "form": "proportion_exposed", "measure": "RR", "central": "3", "increment": "1", "exposure_unit": "share (0-1)", **ALL_AGES}
+    share = {
+        "link_id": "s_o",
+        "from_id": "share",
+        "to_id": "o",
+        "form": "proportion_exposed",
+        "measure": "RR",
+        "central": "3",
+        "increment": "1",
+        "exposure_unit": "share (0-1)",
+        **ALL_AGES,
+    }
     apart = load_library(tiny_library(tmp_path / "apart", [LOG_X, share]))
-    together = load_library(tiny_library(tmp_path / "together", [{**LOG_X, "overlap_group": "g"}, {**share, "overlap_group": "g"}]))
+    together = load_library(
+        tiny_library(tmp_path / "together", [{**LOG_X, "overlap_group": "g"}, {**share, "overlap_group": "g"}])
+    )
     baseline, options = {"x": 0.0, "share": 0.0}, {"both": {"x": 1.0, "share": 1.0}}
     # Apart the ratios multiply: 2 x 3 = 6, so 5,000 more cases; together only the larger (3) counts.
     assert appraise(tiny_proposal(apart, baseline, options), apart).cases()["change_in_cases"].sum() == pytest.approx(5000.0)
@@ -145,14 +220,38 @@ def test_vpf_switch_values_deaths_per_death(tmp_path):
 
 
 def test_power_link_gives_hand_worked_cases(tmp_path):
-    speed = {"characteristic_id": "speed", "name": "Mean speed", "group": "transport", "metric": "mean speed", "unit": "mph", "value_kind": "amount", "valid_min": "0", "how_to_measure": "test", "source": "t", "locator": "test", "verification": "primary", "transform": "none"}
-    link = {"link_id": "speed_o", "from_id": "speed", "to_id": "o", "form": "power", "measure": "exponent", "central": "2", "increment": "", "exposure_unit": "mph", **ALL_AGES}
+    speed = {
+        "characteristic_id": "speed",
+        "name": "Mean speed",
+        "group": "transport",
+        "metric": "mean speed",
+        "unit": "mph",
+        "value_kind": "amount",
+        "valid_min": "0",
+        "how_to_measure": "test",
+        "source": "t",
+        "locator": "test",
+        "verification": "primary",
+        "transform": "none",
+    }
+    link = {
+        "link_id": "speed_o",
+        "from_id": "speed",
+        "to_id": "o",
+        "form": "power",
+        "measure": "exponent",
+        "central": "2",
+        "increment": "",
+        "exposure_unit": "mph",
+        **ALL_AGES,
+    }
     lib = load_library(tiny_library(tmp_path, [link], extra_chars=[speed]))
     result = appraise(tiny_proposal(lib, {"speed": 30.0}, {"calmer": {"speed": 24.0}}), lib)
     # 1,000 baseline cases a year x ((24 / 30) ** 2 - 1) = 1,000 x (0.64 - 1) = -360.
     assert result.cases()["change_in_cases"].sum() == pytest.approx(-360.0)
     # A speed of 0 has no power-model risk ratio: refused with the field named.
     from appraisal import ProposalError
+
     with pytest.raises(ProposalError) as refused:
         appraise(tiny_proposal(lib, {"speed": 30.0}, {"stopped": {"speed": 0.0}}), lib)
     assert refused.value.codes == ["proposal.not_positive"]
@@ -162,15 +261,69 @@ def test_power_link_gives_hand_worked_cases(tmp_path):
 def test_polynomial_curve_gives_hand_worked_prevalence_change(tmp_path):
     from conftest import PROV, read_rows, write_rows
 
-    link = {"link_id": "x_ha", "from_id": "x", "to_id": "ha", "form": "polynomial", "measure": "percent", "central": "", "increment": "",
-            "exposure_unit": "u", "threshold": "10", "age_from": "18", "age_to": "120"}
+    link = {
+        "link_id": "x_ha",
+        "from_id": "x",
+        "to_id": "ha",
+        "form": "polynomial",
+        "measure": "percent",
+        "central": "",
+        "increment": "",
+        "exposure_unit": "u",
+        "threshold": "10",
+        "age_from": "18",
+        "age_to": "120",
+    }
     root = tiny_library(tmp_path, [link])
-    write_rows(root, "outcomes", [*read_rows(root, "outcomes"), {"outcome_id": "ha", "name": "Highly annoyed", "kind": "wellbeing", "fatal": "no", "age_from": "18", "age_to": "120", **PROV}])
-    write_rows(root, "curves", [{"link_id": "x_ha", "coef_0": "0", "coef_1": "0", "coef_2": "0.01", "curve_unit": "percent", **PROV}])
-    cost = {"cost_id": "ha_qol", "outcome_id": "ha", "component": "quality_of_life", "bearer": "households", "basis": "per_case", "value": "100", "price_year": "2024", "age_from": "0", "age_to": "120", **PROV}
+    write_rows(
+        root,
+        "outcomes",
+        [
+            *read_rows(root, "outcomes"),
+            {
+                "outcome_id": "ha",
+                "name": "Highly annoyed",
+                "kind": "wellbeing",
+                "fatal": "no",
+                "age_from": "18",
+                "age_to": "120",
+                **PROV,
+            },
+        ],
+    )
+    write_rows(
+        root, "curves", [{"link_id": "x_ha", "coef_0": "0", "coef_1": "0", "coef_2": "0.01", "curve_unit": "percent", **PROV}]
+    )
+    cost = {
+        "cost_id": "ha_qol",
+        "outcome_id": "ha",
+        "component": "quality_of_life",
+        "bearer": "households",
+        "basis": "per_case",
+        "value": "100",
+        "price_year": "2024",
+        "age_from": "0",
+        "age_to": "120",
+        "interval_kind": "none",
+        "population_described": "test",
+        "weighting": "as_printed",
+        **PROV,
+    }
     write_rows(root, "unit_costs", [*read_rows(root, "unit_costs"), cost])
     from appraisal.evidence.schemas import COSTED_COMPONENTS
-    write_rows(root, "cost_coverage", [*read_rows(root, "cost_coverage"), *({"outcome_id": "ha", "component": c, "status": "not_found", "reason": "test"} for c in COSTED_COMPONENTS if c != "quality_of_life")])
+
+    write_rows(
+        root,
+        "cost_coverage",
+        [
+            *read_rows(root, "cost_coverage"),
+            *(
+                {"outcome_id": "ha", "component": c, "age_from": "18", "age_to": "120", "status": "not_found", "reason": "test"}
+                for c in COSTED_COMPONENTS
+                if c != "quality_of_life"
+            ),
+        ],
+    )
     lib = load_library(root)
     result = appraise(tiny_proposal(lib, {"x": 20.0}, {"louder": {"x": 30.0}, "quiet": {"x": 5.0}}), lib)
     cases = result.cases().groupby("option")["change_in_cases"].sum()
@@ -179,8 +332,11 @@ def test_polynomial_curve_gives_hand_worked_prevalence_change(tmp_path):
     # Below the threshold (10) the curve is held at its value there (1%): 82,000 x (0.01 - 0.04).
     assert cases["quiet"] == pytest.approx(82_000 * (0.01 - 0.04))
     # A curve that falls below 0 above its threshold is refused.
-    write_rows(root, "curves", [{"link_id": "x_ha", "coef_0": "10", "coef_1": "-1", "coef_2": "0", "curve_unit": "percent", **PROV}])
+    write_rows(
+        root, "curves", [{"link_id": "x_ha", "coef_0": "10", "coef_1": "-1", "coef_2": "0", "curve_unit": "percent", **PROV}]
+    )
     from appraisal import LibraryError
+
     with pytest.raises(LibraryError) as info:
         load_library(root)
     assert [(p.code, str(p.place), p.found) for p in info.value.problems] == [
@@ -219,3 +375,48 @@ def test_sites_appraised_together_must_share_options_and_settings(tmp_path):
         ("proposal.sites_differ", "sites[1].options"),
         ("proposal.sites_differ", "sites[2].settings"),
     ]
+
+
+def test_an_odds_ratio_acts_as_the_risk_ratio_it_equals_at_the_baseline_risk(tmp_path):
+    """OR 2 for +1 unit at a baseline risk of 0.01: RR = 2 / (1 - 0.01 + 0.02) = 1.980198 (Zhang and Yu 1998)."""
+    lib = load_library(tiny_library(tmp_path, [{**LOG_X, "measure": "OR"}]))
+    result = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}), lib, analyses=False)
+    # 1,000 baseline cases a year x (1.980198 - 1), not the 1,000 an odds ratio read as a risk ratio would give.
+    assert result.cases()["change_in_cases"].sum() == pytest.approx(1000 * (2 / 1.01 - 1), rel=1e-9)
+
+
+def test_an_odds_ratio_on_a_share_exposed_solves_the_risk_of_the_unexposed(tmp_path):
+    """OR 3, share 0.5 -> 0.25, population risk 0.01: the unexposed risk q solves 0.5 q + 0.5 x 3q / (1 + 2q) = 0.01."""
+    link = {**LOG_X, "link_id": "share_o", "from_id": "share", "form": "proportion_exposed", "measure": "OR", "central": "3",
+            "exposure_unit": "share (0-1)"}
+    lib = load_library(tiny_library(tmp_path, [link]))
+    result = appraise(tiny_proposal(lib, {"share": 0.5}, {"less": {"share": 0.25}}), lib, analyses=False)
+    # By hand: a = 0.5 x 2 = 1, b = 1 + 0.5 x 2 - 0.01 x 2 = 1.98, q = 0.02 / (1.98 + sqrt(1.98^2 + 0.04)).
+    q = 0.02 / (1.98 + math.sqrt(1.98**2 + 0.04))
+    exposed = 3 * q / (1 + 2 * q)
+    ratio = (0.75 * q + 0.25 * exposed) / 0.01
+    assert result.cases()["change_in_cases"].sum() == pytest.approx(1000 * (ratio - 1), rel=1e-9)
+    # Read as a risk ratio it would be (1 + 0.25 x 2) / (1 + 0.5 x 2) - 1 = -25% (-250 cases); the odds ratio gives -248.1.
+    assert result.cases()["change_in_cases"].sum() == pytest.approx(-248.1156, abs=1e-4)
+
+
+def test_a_cost_lasts_as_long_as_its_phase_in_the_durations_table(tmp_path):
+    """A per-case-year cost of £100 on a phase of 2.5 years, starting 1 year after onset: 1 year, 1 year, half a year."""
+    from conftest import PROV
+
+    root = tiny_library(tmp_path, [LOG_X])
+    durations = [{"outcome_id": "o", "phase": "after_a_year", "age_from": "0", "age_to": "120", "starts_after_years": "1",
+                  "statistic": "stated", "value": "2.5", "unit": "years", "interval_kind": "none", "what_it_measures": "test",
+                  "population": "test", **PROV}]
+    write_rows(root, "durations", durations)
+    costs = read_rows(root, "unit_costs")
+    costs[0].update(basis="per_case_year", phase="after_a_year", value="100", price_year="2024")
+    write_rows(root, "unit_costs", costs)
+    lib = load_library(root)
+    proposal = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, discounting="none", period_years=6, effect_lag_years=0, ramp_years=0)
+    cl = appraise(proposal, lib, analyses=False).cost_landing()
+    nhs = cl[(cl["bearer"] == "nhs") & (cl["option"] == "up")]
+    by_year = nhs.groupby("year")["change_gbp"].sum().to_numpy()
+    # 1,000 extra cases each year from year 0: year t holds min(t, 2.5)-ish case-years of cost, by hand:
+    # year 0: 0; year 1: 1 (year-0 cases); year 2: 2; year 3: 2.5 (0.5 + 1 + 1); then 2.5 a year.
+    np.testing.assert_allclose(by_year / (1000 * 100), [0, 1, 2, 2.5, 2.5, 2.5], rtol=1e-9)

@@ -13,22 +13,32 @@ def test_shipped_library_passes_and_meets_the_counts(library):
     assert chars["group"].nunique() == 6  # all six groups
     assert len(library.links) >= 80
     assert len(library.outcomes) >= 70  # issue 5: at least 70 outcomes
-    # Every characteristic reaches at least one outcome by default links.
-    assert set(chars["characteristic_id"]) <= set(library.pathway_table["characteristic"])
-    # Every outcome a link reaches has unit costs and a baseline: a rate, or the curve of its polynomial link.
+    # A characteristic with no default pathway has alternatives, each saying why it is not a default.
+    silent = set(chars["characteristic_id"]) - set(library.pathway_table["characteristic"])
+    alternatives = library.links[~library.links["is_default"]]
+    assert silent <= set(alternatives["from_id"])
+    assert (alternatives["default_reason"].str.len() > 10).all()
+    # Every outcome a link reaches has a unit cost, or a coverage row for each component, and a baseline.
     curves = set(library.links.loc[library.links["form"] == "polynomial", "to_id"])
-    assert set(library.reached_outcomes()) <= set(library.unit_costs["outcome_id"])
+    covered = set(library.unit_costs["outcome_id"]) | set(library.cost_coverage["outcome_id"])
+    assert set(library.reached_outcomes()) <= covered
     assert set(library.reached_outcomes()) - curves <= set(library.baseline_rates["outcome_id"])
 
 
 def test_a_blank_provenance_cell_is_refused_with_its_place(library_copy):
     # The reader refuses a blank required cell, so provenance is checked by breaking it in a copy.
-    for table, column in (("links", "locator"), ("unit_costs", "source"), ("baseline_rates", "verified_in")):
+    for table, column in (
+        ("links", "locator"),
+        ("unit_costs", "source"),
+        ("baseline_rates", "extract_id"),
+        ("outcomes", "verification"),
+    ):
         edit(library_copy, table, 0, **{column: ""})
     assert places(library_copy, "library.cell.blank") == {
         "pathways/links.csv row 2, column locator",
         "unit_costs/unit_costs.csv row 2, column source",
-        "pathways/baseline_rates.csv row 2, column verified_in",
+        "pathways/baseline_rates.csv row 2, column extract_id",
+        "pathways/outcomes.csv row 2, column verification",
     }
 
 
@@ -122,31 +132,75 @@ def test_the_evidence_floor_imports_only_maths_errors_and_itself():
 
 
 def test_health_state_loss_becomes_a_quality_of_life_cost(library_copy):
-    loss = {"outcome_id": "ihd_incidence", "loss": "0.1", "low": "0.05", "high": "0.2", "unit": "QALY", "basis": "per_case_year",
-            "duration_years": "2", "age_from": "0", "age_to": "120", "source": "hmt_hl5283", "locator": "test", "verification": "primary", "transform": "none"}
+    loss = {
+        "loss_id": "ihd_test",
+        "outcome_id": "ihd_incidence",
+        "severity": "all",
+        "share_of_cases": "0.5",
+        "loss": "0.2",
+        "low": "0.1",
+        "high": "0.4",
+        "interval_kind": "ci95",
+        "unit": "QALY",
+        "basis": "per_case",
+        "age_from": "0",
+        "age_to": "120",
+        "source": "hmt_hl5283",
+        "locator": "test",
+        "verification": "primary",
+        "transform": "none",
+    }
     write_rows(library_copy, "health_state_losses", [*read_rows(library_copy, "health_state_losses"), loss])
     # The coverage table still says quality of life was not found: both cannot hold.
     assert any(p.startswith("unit_costs/cost_coverage.csv row") for p in places(library_copy, "library.coverage.marks"))
-    rows = [r for r in read_rows(library_copy, "cost_coverage") if (r["outcome_id"], r["component"]) != ("ihd_incidence", "quality_of_life")]
+    rows = [
+        r
+        for r in read_rows(library_copy, "cost_coverage")
+        if (r["outcome_id"], r["component"]) != ("ihd_incidence", "quality_of_life")
+    ]
     write_rows(library_copy, "cost_coverage", rows)
     lib = load_library(library_copy)
-    row = lib.unit_costs[(lib.unit_costs["outcome_id"] == "ihd_incidence") & (lib.unit_costs["component"] == "quality_of_life")].iloc[0]
-    # 0.1 QALY a year x £70,000 (Green Book value, 2020 prices), interval scaled alike.
-    assert (row["value"], row["low"], row["high"], row["price_year"], row["bearer"]) == (7000.0, 3500.0, 14000.0, 2020, "households")
+    row = lib.unit_costs[
+        (lib.unit_costs["outcome_id"] == "ihd_incidence") & (lib.unit_costs["component"] == "quality_of_life")
+    ].iloc[0]
+    # Half the cases x 0.2 QALY x £70,000 (Green Book value, 2020 prices), interval scaled alike.
+    assert (row["value"], row["low"], row["high"], row["price_year"], row["bearer"]) == (
+        7000.0,
+        3500.0,
+        14000.0,
+        2020,
+        "households",
+    )
     assert row["derived_from"] == "health_state_losses"
 
 
 def test_each_death_outcome_is_valued_as_every_death(library_copy):
     lib = load_library(library_copy)
     acm = lib.unit_costs[(lib.unit_costs["outcome_id"] == "all_cause_mortality") & (lib.unit_costs["component"] == "mortality")]
-    dementia = lib.unit_costs[(lib.unit_costs["outcome_id"] == "dementia_mortality") & (lib.unit_costs["component"] == "mortality")]
+    dementia = lib.unit_costs[
+        (lib.unit_costs["outcome_id"] == "dementia_mortality") & (lib.unit_costs["component"] == "mortality")
+    ]
     # The same values and bases as a death from any cause, limited to the outcome's ages (40+ in GBD).
     assert sorted(zip(dementia["basis"], dementia["value"])) == sorted(zip(acm["basis"], acm["value"]))
     assert set(dementia["age_from"]) == {40} and set(dementia["age_to"]) == {120}
     assert set(dementia["derived_from"]) == {"every_death"}
     # An outcome that marks mortality in the coverage table takes nothing from all deaths.
     cov = read_rows(library_copy, "cost_coverage")
-    write_rows(library_copy, "cost_coverage", [*cov, {"outcome_id": "dementia_mortality", "component": "mortality", "status": "not_found", "reason": "test"}])
+    write_rows(
+        library_copy,
+        "cost_coverage",
+        [
+            *cov,
+            {
+                "outcome_id": "dementia_mortality",
+                "component": "mortality",
+                "age_from": "40",
+                "age_to": "120",
+                "status": "not_found",
+                "reason": "test",
+            },
+        ],
+    )
     lib = load_library(library_copy)
     assert not ((lib.unit_costs["outcome_id"] == "dementia_mortality") & (lib.unit_costs["component"] == "mortality")).any()
 
@@ -174,49 +228,60 @@ def test_pathways_readme_states_the_counts_and_every_gap(library):
     front = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
     assert (
         f"covers {len(library.characteristics)} characteristics in all six groups" in front
-        and f"{len(library.outcomes)} outcomes ({len(library.reached_outcomes())} reached by default links) and {len(library.links)} links" in front
+        and f"{len(library.outcomes)} outcomes ({len(library.reached_outcomes())} reached by default links) and {len(library.links)} links"
+        in front
     )
 
 
 def test_durations_are_read_in_their_printed_unit_and_checked(library_copy):
     rows = read_rows(library_copy, "durations")
+    n = len(rows)
     dementia = next(r for r in rows if r["outcome_id"] == "dementia_incidence")
+    test = {**dementia, "phase": "test", "interval_kind": "none", "low": "", "high": ""}
     # Hand-worked: 6 months = 0.5 years; 26 weeks = 26 x 7 / 365.25 = 0.498289 years; 4.5 years = 4.5.
-    rows = [
-        {**dementia},
-        {**dementia, "outcome_id": "depression_incidence", "value": "6", "unit": "months", "low": "", "high": ""},
-        {**dementia, "outcome_id": "hip_fracture", "value": "26", "unit": "weeks", "low": "", "high": ""},
-        {**dementia, "outcome_id": "type2_diabetes_incidence", "statistic": "lifelong", "value": "", "unit": ""},
+    rows += [
+        {**test, "value": "4.5", "unit": "years"},
+        {**test, "outcome_id": "depression_incidence", "value": "6", "unit": "months"},
+        {**test, "outcome_id": "hip_fracture", "value": "26", "unit": "weeks"},
+        {**test, "outcome_id": "type2_diabetes_incidence", "statistic": "lifelong", "value": "", "unit": ""},
     ]
     write_rows(library_copy, "durations", rows)
-    years = load_library(library_copy).durations.set_index("outcome_id")["years"]
+    d = load_library(library_copy).durations
+    years = d[d["phase"] == "test"].set_index("outcome_id")["years"]
     assert years["dementia_incidence"] == 4.5
     assert years["depression_incidence"] == pytest.approx(0.5)
     assert years["hip_fracture"] == pytest.approx(0.498289, abs=1e-6)
     assert years.isna()["type2_diabetes_incidence"]
-    # Broken: a death, an unknown outcome, a lifelong row with a value, a length with no unit, an interval missing the value.
+    # Broken: a death, an unknown outcome, a lifelong row with a value, a length with no unit, an interval missing its kind.
     rows += [
-        {**dementia, "outcome_id": "all_cause_mortality"},
-        {**dementia, "outcome_id": "no_such_outcome"},
-        {**dementia, "outcome_id": "copd_incidence", "statistic": "lifelong", "value": "3", "unit": "years"},
-        {**dementia, "outcome_id": "stroke_incidence", "unit": ""},
-        {**dementia, "outcome_id": "ihd_incidence", "low": "5", "high": "9"},
+        {**test, "outcome_id": "all_cause_mortality", "value": "1", "unit": "years"},
+        {**test, "outcome_id": "no_such_outcome", "value": "1", "unit": "years"},
+        {**test, "outcome_id": "copd_incidence", "statistic": "lifelong", "value": "3", "unit": "years"},
+        {**test, "outcome_id": "stroke_incidence", "value": "1", "unit": ""},
+        {**test, "outcome_id": "ihd_incidence", "value": "7", "unit": "years", "low": "5", "high": "9"},
     ]
     write_rows(library_copy, "durations", rows)
     found = {(p.code, str(p.place)) for p in problems(library_copy)}
+    first = n + 6  # spreadsheet row of the first broken row: header, n rows, 4 good rows
     assert found == {
-        ("library.durations.not_death", "pathways/durations.csv row 6, column outcome_id"),
-        ("library.durations.outcome_known", "pathways/durations.csv row 7, column outcome_id"),
-        ("library.durations.length", "pathways/durations.csv row 8, column value"),
-        ("library.durations.length", "pathways/durations.csv row 9, column value"),
-        ("library.values.interval", "pathways/durations.csv row 10, column low"),
+        ("library.durations.not_death", f"pathways/durations.csv row {first}, column outcome_id"),
+        ("library.durations.outcome_known", f"pathways/durations.csv row {first + 1}, column outcome_id"),
+        ("library.durations.length", f"pathways/durations.csv row {first + 2}, column value"),
+        ("library.durations.length", f"pathways/durations.csv row {first + 3}, column value"),
+        ("library.values.interval", f"pathways/durations.csv row {first + 4}, column low"),
     }
 
 
 def test_every_non_fatal_outcome_has_a_duration_or_is_named_in_the_gaps(library):
     have = set(library.durations["outcome_id"])
     missing = [o for o in library.outcomes.loc[library.outcomes["fatal"] == "no", "outcome_id"] if o not in have]
-    named = " ".join(library.gaps["what_was_searched"]) + " " + " ".join(library.gaps["why_out"]) + " " + " ".join(library.gaps["pathway"])
+    named = (
+        " ".join(library.gaps["what_was_searched"])
+        + " "
+        + " ".join(library.gaps["why_out"])
+        + " "
+        + " ".join(library.gaps["pathway"])
+    )
     assert [o for o in missing if o not in named] == []
 
 
@@ -249,5 +314,64 @@ def test_no_path_of_a_working_machine_in_the_evidence_or_the_docs():
     root = Path(__file__).resolve().parents[1]
     machine = re.compile(r"(?<![\w.])/(tmp|work|home|root|Users)/\w")
     files = [*root.glob("pathways/*"), *root.glob("unit_costs/*"), *root.glob("examples/*.yaml"), root / "README.md"]
-    found = [f"{p.relative_to(root)} line {n}" for p in files if p.is_file() and p.suffix in (".csv", ".md", ".yaml") for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if machine.search(line)]
+    found = [
+        f"{p.relative_to(root)} line {n}"
+        for p in files
+        if p.is_file() and p.suffix in (".csv", ".md", ".yaml")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if machine.search(line)
+    ]
     assert not found, found
+
+
+def test_a_sidecar_note_names_a_row_of_its_table_once(library_copy):
+    from conftest import TABLES
+
+    side = library_copy / TABLES["links"].sidecar
+    text = side.read_text(encoding="utf-8")
+    first = text.splitlines()[1]
+    side.write_text(text + "no_such_link,a quote,a note\n" + first + "\n", encoding="utf-8")
+    n = len(text.splitlines())
+    found = {(p.code, str(p.place)) for p in problems(library_copy)}
+    assert ("library.sidecar.orphan", f"pathways/notes/links.csv row {n + 1}") in found
+    assert ("library.sidecar.duplicate", f"pathways/notes/links.csv row {n + 2}") in found
+
+
+def test_library_check_flags_an_interval_narrower_than_its_study_allows(library_copy):
+    from appraisal.evidence.cautions import cautions, narrowest_log_se
+
+    # By hand: a study of 1,668 people gives a log-ratio standard error of at least 2 / sqrt(1668) = 0.04897.
+    assert narrowest_log_se(1668) == pytest.approx(0.04897, abs=1e-5)
+    rows = read_rows(library_copy, "links")
+    i = next(i for i, r in enumerate(rows) if r["link_id"] == "home_fall_hazard_fracture_clemson")
+    flagged = {str(p.place) for p in cautions(load_library(library_copy))}
+    assert f"pathways/links.csv row {i + 2}, column low" in flagged
+    # The same estimate from a study of a million people is not flagged.
+    rows[i]["study_size"] = "1000000"
+    write_rows(library_copy, "links", rows)
+    assert f"pathways/links.csv row {i + 2}, column low" not in {str(p.place) for p in cautions(load_library(library_copy))}
+
+
+def test_no_default_link_rests_on_an_association_or_a_mismatched_contrast_or_outcome(library):
+    d = library.default_links
+    assert (d["causal_basis"] != "association_only").all()
+    assert d["contrast_match"].isin(["same", "converted"]).all()
+    assert (d["outcome_match"] == "same").all()
+    assert (d.loc[d["causal_basis"] == "appraising_body", "appraising_body"].str.len() > 0).all()
+    # Every link records its design, its contrast and the outcome its study measured.
+    assert (library.links[["study_design", "contrast_exposed", "contrast_reference", "outcome_measured", "default_reason"]] != "").all().all()
+
+
+def test_durations_are_stated_in_one_place(library):
+    from appraisal.evidence.schemas import TABLES
+
+    # No table but durations.csv has a column that states how long something lasts.
+    for name, table in TABLES.items():
+        if name != "durations":
+            assert not [c for c in table.columns if "duration" in c], name
+    # Every per-case-year cost or loss of an incidence or event outcome lasts as long as a phase in durations.csv.
+    kinds = library.outcomes.set_index("outcome_id")["kind"]
+    uc = library.unit_costs
+    phased = uc[(uc["basis"] == "per_case_year") & ~uc["outcome_id"].map(kinds).isin(["prevalence", "wellbeing"])]
+    known = set(zip(library.durations["outcome_id"], library.durations["phase"]))
+    assert set(zip(phased["outcome_id"], phased["phase"])) <= known

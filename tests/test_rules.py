@@ -90,7 +90,8 @@ def _share_weights(root):
 def _share_loop(root):
     first = read_rows(root, "bearer_shares")[0]
     row = append(
-        root, "bearer_shares",
+        root,
+        "bearer_shares",
         {**first, "share_set": "loop_a", "bearer": "loop_b", "component": "", "weight": "1", "weight_unit": "share"},
         {**first, "share_set": "loop_b", "bearer": "loop_a", "component": "", "weight": "1", "weight_unit": "share"},
     )
@@ -105,9 +106,12 @@ def _new_mediator(root, mediator_id):
 def _acyclic(root):
     _new_mediator(root, "m2")
     walk = next(r for r in read_rows(root, "links") if r["from_id"] == "walking_minutes")
-    append(root, "links",
-           {**walk, "link_id": "pa_m2", "from_id": "physical_activity", "to_id": "m2", "exposure_unit": "MET-h/week"},
-           {**walk, "link_id": "m2_pa", "from_id": "m2", "to_id": "physical_activity", "exposure_unit": "MET-h/week"})
+    append(
+        root,
+        "links",
+        {**walk, "link_id": "pa_m2", "from_id": "physical_activity", "to_id": "m2", "exposure_unit": "MET-h/week"},
+        {**walk, "link_id": "m2_pa", "from_id": "m2", "to_id": "physical_activity", "exposure_unit": "MET-h/week"},
+    )
     return f"{LINKS} rows"
 
 
@@ -121,8 +125,12 @@ def _mediator_between(root):
 def _life_table_outcome(root):
     acm = LIFE_TABLE_OUTCOME
     drop(root, "outcomes", lambda r: r["outcome_id"] != acm)
-    write_rows(root, "outcomes", [{**r, "part_of": "" if r["part_of"] == acm else r["part_of"]} for r in read_rows(root, "outcomes")])
+    write_rows(
+        root, "outcomes", [{**r, "part_of": "" if r["part_of"] == acm else r["part_of"]} for r in read_rows(root, "outcomes")]
+    )
     drop(root, "links", lambda r: r["to_id"] != acm and r["is_default"] == "yes")
+    kept = {r["link_id"] for r in read_rows(root, "links")}
+    drop(root, "curves", lambda r: r["link_id"] in kept)
     for table in ("unit_costs", "cost_coverage", "baseline_rates", "durations", "health_state_losses"):
         drop(root, table, lambda r: r["outcome_id"] != acm)
     return "pathways/outcomes.csv, column outcome_id"
@@ -133,10 +141,19 @@ def _rates(root):
     return f"pathways/outcomes.csv row {row_of(root, 'outcomes', outcome_id='stroke_incidence')}, column outcome_id"
 
 
-def _costs(root):
-    drop(root, "unit_costs", lambda r: r["outcome_id"] != "type2_diabetes_incidence")
-    drop(root, "health_state_losses", lambda r: r["outcome_id"] != "type2_diabetes_incidence")
-    return f"pathways/outcomes.csv row {row_of(root, 'outcomes', outcome_id='type2_diabetes_incidence')}, column outcome_id"
+def _default_link(root, column, **changes):
+    i = index_of(root, "links", is_default="yes")
+    return f"{LINKS} row {edit(root, 'links', i, **changes)}, column {column}"
+
+
+def _odds_risk(root):
+    outcomes = {r["outcome_id"] for r in read_rows(root, "outcomes")}
+    link = next(
+        r for r in read_rows(root, "links") if r["is_default"] == "yes" and r["measure"] == "OR" and r["to_id"] in outcomes
+    )
+    i = index_of(root, "baseline_rates", outcome_id=link["to_id"])
+    rate = read_rows(root, "baseline_rates")[i]
+    return f"pathways/baseline_rates.csv row {edit(root, 'baseline_rates', i, value=str(2 * float(rate['per'])))}, column value"
 
 
 def _components(root):
@@ -164,19 +181,32 @@ link0, cost0, dur0 = _first("links"), _first("unit_costs"), _first("durations")
 #: rule id -> a mutation of a library copy that breaks it, returning the start of the problem's place.
 CASES = {
     "ids.unique": lambda root: f"{LINKS} row {append(root, 'links', read_rows(root, 'links')[0])}, column link_id",
-    "ids.unique_sources": lambda root: f"unit_costs/sources.csv row {append(root, 'cost_sources', read_rows(root, 'pathway_sources')[0])}, column source_id",
+    "ids.unique_sources": lambda root: (
+        f"unit_costs/sources.csv row {append(root, 'cost_sources', read_rows(root, 'pathway_sources')[0])}, column source_id"
+    ),
     "ids.unique_nodes": lambda root: f"pathways/mediators.csv row {_new_mediator(root, 'pm25')}, column mediator_id",
     "provenance.source_resolves": cost0("source", source="nobody_2099"),
-    "provenance.verified_in": link0("verified_in", verified_in="maybe"),
-    "provenance.doi_or_url": lambda root: f"pathways/sources.csv row {edit(root, 'pathway_sources', 0, doi='', url='')}, column doi",
+    "provenance.verification": link0("quoted_by", verification="primary", quoted_by="Someone 2020"),
+    "provenance.extract_resolves": lambda root: (
+        f"pathways/baseline_rates.csv row {edit(root, 'baseline_rates', 0, extract_id='nothing')}, column extract_id"
+    ),
+    "provenance.doi_or_url": lambda root: (
+        f"pathways/sources.csv row {edit(root, 'pathway_sources', 0, doi='', url='')}, column doi"
+    ),
     "values.interval": link0("central", central="1.5"),
     "values.sign": lambda root: f"pathways/population.csv row {edit(root, 'population', 0, persons='-1')}, column persons",
-    "nodes.baseline_share": lambda root: f"pathways/mediators.csv row {edit(root, 'mediators', 0, baseline_share='0.5')}, column baseline_share",
+    "nodes.baseline_share": lambda root: (
+        f"pathways/mediators.csv row {edit(root, 'mediators', 0, baseline_share='0.5')}, column baseline_share"
+    ),
     "nodes.valid_bounds": _valid_bounds,
-    "nodes.part_of_known": lambda root: f"pathways/outcomes.csv row {edit(root, 'outcomes', index_of(root, 'outcomes', outcome_id='ihd_incidence'), part_of='nothing')}, column part_of",
+    "nodes.part_of_known": lambda root: (
+        f"pathways/outcomes.csv row {edit(root, 'outcomes', index_of(root, 'outcomes', outcome_id='ihd_incidence'), part_of='nothing')}, column part_of"
+    ),
     "nodes.part_of_loop": _part_of_loop,
     "ages.ordered": lambda root: f"pathways/outcomes.csv row {edit(root, 'outcomes', 0, age_from='200')}, column age_from",
-    "ages.population_bands": lambda root: drop(root, "population", lambda r: r["age_from"] != "0") or "pathways/population.csv rows",
+    "ages.population_bands": lambda root: (
+        drop(root, "population", lambda r: r["age_from"] != "0") or "pathways/population.csv rows"
+    ),
     "links.ends_known": link0("to_id", to_id="no_such_outcome"),
     "links.unit_matches_characteristic": link0("exposure_unit", exposure_unit="mg/m3"),
     "links.central_given": link0("central", central="", low="", high=""),
@@ -187,8 +217,15 @@ CASES = {
     "links.increment": link0("increment", increment="0"),
     "links.threshold_given": link0("threshold", form="threshold_log_linear", threshold=""),
     "links.one_default_per_pair": lambda root: f"{LINKS} row {edit(root, 'links', 2, is_default='yes')}, column is_default",
-    "links.alternative_has_default": lambda root: f"{LINKS} row {edit(root, 'links', 1, is_default='no')}, column is_default",
-    "curves.link_is_polynomial": lambda root: f"pathways/curves.csv row {edit(root, 'curves', 0, link_id=read_rows(root, 'links')[0]['link_id'])}, column link_id",
+    "links.default_causal": lambda root: _default_link(root, "causal_basis", causal_basis="association_only"),
+    "links.default_contrast": lambda root: _default_link(root, "contrast_match", contrast_match="mismatch"),
+    "links.default_outcome": lambda root: _default_link(root, "outcome_match", outcome_match="proxy"),
+    "links.grade_scale": link0("grade", grade="convincing", grade_scale="GRADE"),
+    "links.study_size": link0("study_size_unit", study_size="100", study_size_unit=""),
+    "links.odds_risk_below_one": _odds_risk,
+    "curves.link_is_polynomial": lambda root: (
+        f"pathways/curves.csv row {edit(root, 'curves', 0, link_id=read_rows(root, 'links')[0]['link_id'])}, column link_id"
+    ),
     "curves.given": _curves_given,
     "curves.stays_positive": _stays_positive,
     "curves.sole_default": _sole_default,
@@ -198,22 +235,39 @@ CASES = {
     "costs.outcome_known": cost0("outcome_id", outcome_id="no_such_outcome"),
     "costs.total_split": cost0("component", component="total"),
     "costs.price_year_indexed": cost0("price_year", price_year="1900"),
-    "costs.duration_for_case_year": cost0("duration_years", basis="per_case_year", duration_years=""),
-    "costs.one_loss_per_outcome": lambda root: append(root, "health_state_losses", read_rows(root, "health_state_losses")[0]) and "unit_costs/health_state_losses.csv row 2, column outcome_id",
-    "costs.loss_valued": lambda root: write_rows(root, "parameters", []) or "unit_costs/health_state_losses.csv row 2, column unit",
-    "discounting.schedules": lambda root: drop(root, "discount_rates", lambda r: (r["schedule"], r["year_from"]) != ("standard", "31")) or "unit_costs/discount_rates.csv rows",
-    "discounting.rate_fraction": lambda root: f"unit_costs/discount_rates.csv row {edit(root, 'discount_rates', 0, rate='1.5')}, column rate",
+    "costs.phase_duration": lambda root: (
+        f"unit_costs/unit_costs.csv row {edit(root, 'unit_costs', index_of(root, 'unit_costs', outcome_id='ihd_incidence'), basis='per_case_year', phase='')}, column phase"
+    ),
+    "costs.severity_mix": lambda root: (
+        f"unit_costs/health_state_losses.csv row {edit(root, 'health_state_losses', 0, share_of_cases='1.5')}, column share_of_cases"
+    ),
+    "costs.loss_valued": lambda root: (
+        write_rows(root, "parameters", []) or "unit_costs/health_state_losses.csv row 2, column unit"
+    ),
+    "discounting.schedules": lambda root: (
+        drop(root, "discount_rates", lambda r: (r["schedule"], r["year_from"]) != ("standard", "31"))
+        or "unit_costs/discount_rates.csv rows"
+    ),
+    "discounting.rate_fraction": lambda root: (
+        f"unit_costs/discount_rates.csv row {edit(root, 'discount_rates', 0, rate='1.5')}, column rate"
+    ),
     "durations.outcome_known": dur0("outcome_id", outcome_id="no_such_outcome"),
     "durations.not_death": dur0("outcome_id", outcome_id=LIFE_TABLE_OUTCOME),
     "durations.length": dur0("value", unit=""),
     "graph.acyclic": _acyclic,
     "graph.mediator_between": _mediator_between,
-    "graph.counted_once": lambda root: edit(root, "outcomes", index_of(root, "outcomes", outcome_id="ihd_incidence"), part_of=LIFE_TABLE_OUTCOME) and f"{LINKS} rows",
+    "graph.counted_once": lambda root: (
+        edit(root, "outcomes", index_of(root, "outcomes", outcome_id="ihd_incidence"), part_of=LIFE_TABLE_OUTCOME)
+        and f"{LINKS} rows"
+    ),
     "coverage.life_table_outcome": _life_table_outcome,
     "coverage.rates": _rates,
-    "coverage.rate_outcome_known": lambda root: f"pathways/baseline_rates.csv row {edit(root, 'baseline_rates', 0, outcome_id='no_such_outcome')}, column outcome_id",
-    "coverage.costs": _costs,
-    "coverage.marks": lambda root: f"unit_costs/cost_coverage.csv row {append(root, 'cost_coverage', {'outcome_id': 'ihd_incidence', 'component': 'healthcare', 'status': 'not_found', 'reason': 'x'})}, column component",
+    "coverage.rate_outcome_known": lambda root: (
+        f"pathways/baseline_rates.csv row {edit(root, 'baseline_rates', 0, outcome_id='no_such_outcome')}, column outcome_id"
+    ),
+    "coverage.marks": lambda root: (
+        f"unit_costs/cost_coverage.csv row {append(root, 'cost_coverage', {'outcome_id': 'ihd_incidence', 'component': 'healthcare', 'age_from': '40', 'age_to': '70', 'status': 'not_found', 'reason': 'x'})}, column component"
+    ),
     "coverage.components": _components,
 }
 

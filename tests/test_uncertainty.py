@@ -5,13 +5,25 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EXAMPLE, library_copy, read_rows, tiny_library, tiny_proposal, write_rows  # noqa: F401
 
 from appraisal import appraise, load_library, load_proposal, make_proposal, write_report
 from appraisal.analysis import monte_carlo as unc
-from conftest import EXAMPLE, library_copy, read_rows, tiny_library, tiny_proposal, write_rows  # noqa: F401
 
 ALL_AGES = {"age_from": "0", "age_to": "120"}
-LINK = {"link_id": "x_o", "from_id": "x", "to_id": "o", "form": "log_linear", "measure": "RR", "central": "2", "low": "1.5", "high": "2.8", "increment": "1", "exposure_unit": "u", **ALL_AGES}
+LINK = {
+    "link_id": "x_o",
+    "from_id": "x",
+    "to_id": "o",
+    "form": "log_linear",
+    "measure": "RR",
+    "central": "2",
+    "low": "1.5",
+    "high": "2.8",
+    "increment": "1",
+    "exposure_unit": "u",
+    **ALL_AGES,
+}
 
 
 def _tables(result):
@@ -24,6 +36,7 @@ def test_zero_width_intervals_give_exactly_the_central_run(library_copy, library
         for r in rows:
             for c in cols:
                 r[c] = ""
+            r["interval_kind"] = "none"
         write_rows(library_copy, table, rows)
     lib = load_library(library_copy)
     proposal = load_proposal(EXAMPLE, lib)
@@ -67,10 +80,16 @@ def test_median_of_one_log_linear_link_is_its_central_value_within_sampling_erro
     # The PV is monotone in the RR, so its median is the PV at the median RR (= central).
     se_median = 1.2533 * draws.std() / math.sqrt(n)
     assert abs(np.median(draws) - target) < 4 * se_median
+
     # The lognormal is fitted to the interval: about 95% of draws lie between the PVs at the RR's low and high.
     def pv_with_rr(folder, rr):
         lib_rr = load_library(tiny_library(tmp_path / folder, [{**LINK, "central": rr, "low": "", "high": ""}]))
-        return appraise(tiny_proposal(lib_rr, {"x": 0.0}, {"up": {"x": 1.0}}), lib_rr).summary().set_index("bearer").loc["nhs", "present_value_gbp"]
+        return (
+            appraise(tiny_proposal(lib_rr, {"x": 0.0}, {"up": {"x": 1.0}}), lib_rr)
+            .summary()
+            .set_index("bearer")
+            .loc["nhs", "present_value_gbp"]
+        )
 
     low, high = pv_with_rr("lo", "1.5"), pv_with_rr("hi", "2.8")
     inside = ((draws > low) & (draws < high)).mean()
@@ -90,7 +109,12 @@ def test_one_way_sensitivity_matches_a_run_with_the_link_at_its_low_value(tmp_pa
     proposal = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}})
     sens = appraise(proposal, lib).sensitivity().set_index("id")
     at_low = load_library(tiny_library(tmp_path / "b", [{**LINK, "central": "1.5"}]))
-    pv_low = appraise(tiny_proposal(at_low, {"x": 0.0}, {"up": {"x": 1.0}}), at_low).summary().set_index("bearer").loc["total", "present_value_gbp"]
+    pv_low = (
+        appraise(tiny_proposal(at_low, {"x": 0.0}, {"up": {"x": 1.0}}), at_low)
+        .summary()
+        .set_index("bearer")
+        .loc["total", "present_value_gbp"]
+    )
     assert sens.loc["x_o", "pv_at_low"] == pytest.approx(pv_low, rel=1e-12)
     assert sens.loc["x_o", "swing"] == pytest.approx(abs(sens.loc["x_o", "pv_at_high"] - sens.loc["x_o", "pv_at_low"]))
 
@@ -174,3 +198,28 @@ def test_cli_draws_option(tmp_path, capsys):
     assert "present_value_gbp_p95" in (tmp_path / "out" / "summary.csv").read_text()
     with pytest.raises(SystemExit):
         main(["run", str(EXAMPLE), "--out", str(tmp_path / "o2"), "--draws", "many"])
+
+
+def test_each_interval_kind_is_drawn_its_own_way():
+    """ci95: lognormal around the central value; a range of scenarios: triangular inside it; none: fixed."""
+    from appraisal.analysis.monte_carlo import draw_rows, normal_cdf, triangular_quantile
+
+    z = np.random.default_rng(1).standard_normal((200_000, 4))
+    central = np.array([1.5, 106.0, 2.0, 0.8])
+    low = np.array([1.2, 106.0, np.nan, 0.5])
+    high = np.array([1.8, 229.0, np.nan, 1.0])
+    kind = np.array(["ci95", "scenario_range", "none", "min_max"])
+    draws = draw_rows(z, central, low, high, kind, np.array([True, False, False, True]))
+    # ci95: median at the central value, 95% of draws inside the interval.
+    assert np.median(draws[:, 0]) == pytest.approx(1.5, rel=5e-3)
+    assert np.mean((draws[:, 0] > 1.2) & (draws[:, 0] < 1.8)) == pytest.approx(0.95, abs=5e-3)
+    # A range with its central value at the low end (GBP 106m-229m): every draw inside, mean (a + c + b) / 3.
+    assert draws[:, 1].min() >= 106.0 and draws[:, 1].max() <= 229.0
+    assert draws[:, 1].mean() == pytest.approx((106 + 106 + 229) / 3, rel=5e-3)
+    # none: the central value every time.
+    assert (draws[:, 2] == 2.0).all()
+    # min-max of a ratio: triangular on the log scale, inside the range, mode at the central value.
+    assert draws[:, 3].min() >= 0.5 and draws[:, 3].max() <= 1.0
+    # The triangular quantile by hand: a = 0, c = 1, b = 2 gives the median 1 and the 12.5th percentile 0.5.
+    assert triangular_quantile(np.array([0.5, 0.125]), 0.0, 1.0, 2.0) == pytest.approx([1.0, 0.5])
+    assert normal_cdf(np.array([0.0, 1.959963984540054])) == pytest.approx([0.5, 0.975])

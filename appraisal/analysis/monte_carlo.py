@@ -69,7 +69,9 @@ def triangular_quantile(u: np.ndarray, low: np.ndarray, mode: np.ndarray, high: 
     return np.where(u < fc, a + np.sqrt(u * width * (c - a)), b - np.sqrt((1.0 - u) * width * (b - c)))
 
 
-def draw_rows(z: np.ndarray, central: np.ndarray, low: np.ndarray, high: np.ndarray, kind: np.ndarray, log_scale: np.ndarray) -> np.ndarray:
+def draw_rows(
+    z: np.ndarray, central: np.ndarray, low: np.ndarray, high: np.ndarray, kind: np.ndarray, log_scale: np.ndarray
+) -> np.ndarray:
     """``[draw, row]`` values of rows from standard normal ``z``, each by its interval kind (see the module notes)."""
     central, low, high = (np.asarray(x, dtype=float) for x in (central, low, high))
     lognormal = np.isin(kind, LOGNORMAL_KINDS)

@@ -24,7 +24,7 @@ from appraisal import costing
 from appraisal.demography import OPEN_AGE
 from appraisal.errors import InField, Problem, ProposalError
 from appraisal.evidence.library import Library
-from appraisal.evidence.schemas import COMPONENTS
+from appraisal.evidence.schemas import COMPONENTS, STATE_KINDS
 from appraisal.proposal import DeathValuation, Discounting, Proposal, check_proposal
 from appraisal.risk import curve_value
 
@@ -97,8 +97,8 @@ def cost_parts(
     ``phase`` does at the age of onset, starting ``starts_after_years`` after onset; a
     ``lifelong`` phase lasts the remaining life expectancy of the band
     (:attr:`appraisal.Library.life_years_per_death`), which overstates it for a
-    condition that shortens life. A cost of a prevalence outcome is counted in each
-    year a case is prevalent (duration 1). Other costs fall once, ``delay_years`` after
+    condition that shortens life. A cost of a prevalence or wellbeing outcome is counted
+    in each year a person is in the state (duration 1). Other costs fall once, ``delay_years`` after
     onset. Bands with the same duration and start share one part.
     """
     kinds = library.outcomes.set_index("outcome_id")["kind"]
@@ -106,7 +106,7 @@ def cost_parts(
     parts: list[tuple[int, np.ndarray, float, float]] = []
     for i, r in enumerate(uc.to_dict("records")):
         delay = float(0 if pd.isna(r["delay_years"]) else r["delay_years"])
-        if r["basis"] != "per_case_year" or kinds[r["outcome_id"]] == "prevalence":
+        if r["basis"] != "per_case_year" or kinds[r["outcome_id"]] in STATE_KINDS:
             parts.append((i, np.ones(weight.shape[1]), 1.0, delay))
             continue
         d = durations[(durations["outcome_id"] == r["outcome_id"]) & (durations["phase"] == r["phase"])]
@@ -192,9 +192,11 @@ def cost_rows(proposal: Proposal, library: Library, outcomes: list[str], g: np.n
     parts = cost_parts(uc, weight, library, life_exp)
     uc = uc.iloc[[row for row, _, _, _ in parts]].reset_index(drop=True)
     weight = np.stack([weight[row] * mask for row, mask, _, _ in parts]) if parts else weight[:0]
-    timing = np.stack(
-        [g @ costing.duration_kernel(duration, n, delay).T for _, _, duration, delay in parts], axis=1
-    ) if parts else np.zeros((g.shape[0], 0, n))
+    timing = (
+        np.stack([g @ costing.duration_kernel(duration, n, delay).T for _, _, duration, delay in parts], axis=1)
+        if parts
+        else np.zeros((g.shape[0], 0, n))
+    )
     health = np.isin(np.array(COMPONENTS), HEALTH_COMPONENTS)
     discount = np.where(health[:, None], df_health[None, :], df_std[None, :])
     bearers = list(library.bearers["bearer_id"])

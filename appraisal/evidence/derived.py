@@ -40,7 +40,9 @@ def quality_of_life_costs(unit_costs: pd.DataFrame, losses: pd.DataFrame, parame
         mix = f" x {r['share_of_cases']:g} of cases ({r['severity']})" if r["share_of_cases"] != 1 else f" ({r['severity']})"
         rows.append(
             {
-                **{c: r.get(c, "") for c in ("source", "locator", "verification", "copy_read", "quoted_by", "transform", "quote")},
+                **{
+                    c: r.get(c, "") for c in ("source", "locator", "verification", "copy_read", "quoted_by", "transform", "quote")
+                },
                 "cost_id": f"{r['loss_id']}_quality_of_life",
                 "outcome_id": r["outcome_id"],
                 "component": "quality_of_life",

@@ -186,7 +186,9 @@ def applied_as(link: pd.Series, share_mediators: frozenset[str] = frozenset()) -
         return "hazard ratio used as a rate ratio"
     if measure == "RR":
         return "risk ratio"
-    return {"slope": "change in the mediator per increment", "exponent": "power model", "percent": "exposure-response curve"}[measure]
+    return {"slope": "change in the mediator per increment", "exponent": "power model", "percent": "exposure-response curve"}[
+        measure
+    ]
 
 
 def bundled_root() -> Path:

@@ -112,7 +112,9 @@ def _rows(root: Path, rel: str, problems: list[Problem]) -> list[list[str]] | No
     return rows
 
 
-def read_sidecar(root: Path, table: Table, frame: pd.DataFrame, keys: list[tuple[str, ...]], problems: list[Problem]) -> pd.DataFrame:
+def read_sidecar(
+    root: Path, table: Table, frame: pd.DataFrame, keys: list[tuple[str, ...]], problems: list[Problem]
+) -> pd.DataFrame:
     """The table with its sidecar's ``quote`` and ``notes`` joined on by key (blank where the sidecar has no row).
 
     ``keys`` are the table's key cells as written, one tuple per row of ``frame``.
@@ -140,13 +142,20 @@ def read_sidecar(root: Path, table: Table, frame: pd.DataFrame, keys: list[tuple
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(names):
-            problems.append(Problem("library.row.cell_count", InFile(rel, row=line_no), len(row), f"{len(names)} cells, as in the header"))
+            problems.append(
+                Problem("library.row.cell_count", InFile(rel, row=line_no), len(row), f"{len(names)} cells, as in the header")
+            )
             continue
         cells = [c.strip() for c in row]
         key = tuple(cells[: len(table.key)])
         if key in seen:
             problems.append(
-                Problem("library.sidecar.duplicate", InFile(rel, row=line_no), " / ".join(key), f"one row per key (first at row {seen[key]})")
+                Problem(
+                    "library.sidecar.duplicate",
+                    InFile(rel, row=line_no),
+                    " / ".join(key),
+                    f"one row per key (first at row {seen[key]})",
+                )
             )
             continue
         seen[key] = line_no

@@ -11,7 +11,16 @@ from appraisal.evidence.library import Library
 from appraisal.evidence.library import link_text as relation
 from appraisal.evidence.schemas import GROUPS, OUTCOME_KINDS
 from appraisal.result import Result
-from appraisal.wording import BENEFIT_LABEL, DEATH_VALUATION_WORDS, SIGN_SENTENCE, TOTAL_LABEL, confidence_lines, gbp, money_note
+from appraisal.wording import (
+    BENEFIT_LABEL,
+    DEATH_VALUATION_WORDS,
+    SIGN_SENTENCE,
+    TOTAL_LABEL,
+    confidence_lines,
+    gbp,
+    money_note,
+    not_counted_lines,
+)
 
 
 def summary_text(result: Result) -> str:
@@ -69,6 +78,7 @@ def summary_text(result: Result) -> str:
     lines += ["", "How much of the answer rests on which evidence:"] + [
         f"  {line}" for line in confidence_lines(result.confidence(), result.options)
     ]
+    lines += not_counted_lines(result)
     return "\n".join(lines)
 
 
@@ -150,7 +160,11 @@ def costs_text(library: Library, outcome: str) -> str:
         )
         basis = c["basis"].replace("_", " ")
         if c["basis"] == "per_case_year":
-            basis += f" for as long as phase {c['phase']} lasts (pathways/durations.csv)" if c["phase"] else " for each year a case is prevalent"
+            basis += (
+                f" for as long as phase {c['phase']} lasts (pathways/durations.csv)"
+                if c["phase"]
+                else " for each year a case is prevalent"
+            )
         if pd.notna(c["delay_years"]) and c["delay_years"]:
             basis += f", starting {c['delay_years']} years after onset"
         lines.append(

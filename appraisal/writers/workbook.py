@@ -28,6 +28,7 @@ from appraisal.wording import (
     confidence_lines,
     judgement_table,
     money_note,
+    not_counted_lines,
     price_year_label,
 )
 
@@ -232,6 +233,11 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
         row += 1
         ws.cell(row=row, column=1, value=line)
         _wrap_in_a(ws, row)
+    for line in not_counted_lines(result):
+        row += 1
+        if line:
+            ws.cell(row=row, column=1, value=line.strip())
+            _wrap_in_a(ws, row)
     row += 1
 
     row += 1
@@ -472,6 +478,15 @@ def _evidence(ws: Worksheet, result: Result) -> None:
             ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
     _widths(ws, {1: 10, 2: 30, 3: 40, 4: 20, 5: 50, 6: 30, 7: 10, 8: 30, 9: 30, 10: 12})
+    nc = result.not_counted()
+    if not nc.empty:
+        row = row + len(e) + 2
+        ws.cell(row=row, column=1, value="What the numbers leave out, and why").font = Font(bold=True)
+        nc = nc.rename(columns={"kind": "Kind", "id": "Library id", "what": "What", "ages": "Ages", "why": "Why"})
+        _table(ws, nc, row + 1)
+        for r in range(row + 2, row + 2 + len(nc)):
+            for col in (3, 5):
+                ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _inputs(ws: Worksheet, result: Result) -> None:

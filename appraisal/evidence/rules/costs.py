@@ -7,7 +7,7 @@ import networkx as nx
 from appraisal.costing import split_cost
 from appraisal.errors import NOTHING, Problem
 from appraisal.evidence.rules.registry import Tables, at, at_rows, rule
-from appraisal.evidence.schemas import TOTAL_COMPONENT
+from appraisal.evidence.schemas import STATE_KINDS, TOTAL_COMPONENT
 
 #: The parameter that values one unit of each kind of health-state loss.
 LOSS_VALUES = {"QALY": "value_of_qaly", "disability weight": "value_of_qaly", "life satisfaction points": "value_of_wellby"}
@@ -145,13 +145,13 @@ def _phase_of(outcome_kind: str, basis: str) -> str:
     """Whether a cost or loss must name a phase of its outcome ("needed"), must not ("none"), or may ("either")."""
     if basis != "per_case_year":
         return "either"
-    return "none" if outcome_kind == "prevalence" else "needed"
+    return "none" if outcome_kind in STATE_KINDS else "needed"
 
 
 @rule(
     "costs.phase_duration",
     "A per_case_year cost or loss of an incidence or event outcome names a phase of pathways/durations.csv covering its ages; "
-    "one of a prevalence outcome names none (a prevalent case is counted in each year)",
+    "one of a prevalence or wellbeing outcome names none (a person in the state is counted in each year)",
 )
 def phase_duration(t: Tables) -> list[Problem]:
     kinds = dict(zip(t["outcomes"]["outcome_id"], t["outcomes"]["kind"]))
@@ -163,7 +163,12 @@ def phase_duration(t: Tables) -> list[Problem]:
             place = at(name, r["_row"], "phase")
             if need == "none" and r["phase"]:
                 p.append(
-                    Problem("library.costs.phase_duration", place, r["phase"], "leave phase blank: a prevalent case is counted in each year it lasts")
+                    Problem(
+                        "library.costs.phase_duration",
+                        place,
+                        r["phase"],
+                        "leave phase blank: a prevalent case is counted in each year it lasts",
+                    )
                 )
             if need == "needed" or (need == "either" and r["phase"]):
                 rows = d[(d["outcome_id"] == r["outcome_id"]) & (d["phase"] == r["phase"])]
@@ -190,7 +195,12 @@ def phase_duration(t: Tables) -> list[Problem]:
 def severity_mix(t: Tables) -> list[Problem]:
     f = t["health_state_losses"]
     p = [
-        Problem("library.costs.severity_mix", at("health_state_losses", r, "share_of_cases"), float(x), "a share above 0 and at most 1")
+        Problem(
+            "library.costs.severity_mix",
+            at("health_state_losses", r, "share_of_cases"),
+            float(x),
+            "a share above 0 and at most 1",
+        )
         for r, x in zip(f["_row"], f["share_of_cases"])
         if not 0 < x <= 1
     ]

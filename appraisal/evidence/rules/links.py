@@ -266,18 +266,29 @@ def default_causal(t: Tables) -> list[Problem]:
             )
         elif r["causal_basis"] == "appraising_body" and not r["appraising_body"]:
             p.append(
-                Problem("library.links.default_causal", at("links", r["_row"], "appraising_body"), allowed="name the body and document")
+                Problem(
+                    "library.links.default_causal",
+                    at("links", r["_row"], "appraising_body"),
+                    allowed="name the body and document",
+                )
             )
     return p
 
 
-@rule("links.default_contrast", "A default link's contrast matches the characteristic's metric, or a stated conversion makes it match")
+@rule(
+    "links.default_contrast",
+    "A default link's contrast matches the characteristic's metric, or a stated conversion makes it match",
+)
 def default_contrast(t: Tables) -> list[Problem]:
     p = []
     for r in t["links"].to_dict("records"):
         if r["contrast_match"] == "converted" and not r["contrast_conversion"]:
             p.append(
-                Problem("library.links.default_contrast", at("links", r["_row"], "contrast_conversion"), allowed="state the conversion")
+                Problem(
+                    "library.links.default_contrast",
+                    at("links", r["_row"], "contrast_conversion"),
+                    allowed="state the conversion",
+                )
             )
         if r["is_default"] and r["contrast_match"] == "mismatch":
             p.append(
@@ -308,7 +319,12 @@ def default_outcome(t: Tables) -> list[Problem]:
 @rule("links.grade_scale", "A link's grade is one its grade_scale gives")
 def grade_scale(t: Tables) -> list[Problem]:
     return [
-        Problem("library.links.grade_scale", at("links", r["_row"], "grade"), r["grade"], f"one of {', '.join(GRADE_SCALES[r['grade_scale']])}")
+        Problem(
+            "library.links.grade_scale",
+            at("links", r["_row"], "grade"),
+            r["grade"],
+            f"one of {', '.join(GRADE_SCALES[r['grade_scale']])}",
+        )
         for r in t["links"].to_dict("records")
         if r["grade_scale"] in GRADE_SCALES and r["grade"] not in GRADE_SCALES[r["grade_scale"]]
     ]
@@ -317,13 +333,22 @@ def grade_scale(t: Tables) -> list[Problem]:
 @rule("links.study_size", "A study size gives its unit (participants or events), and a unit its size")
 def study_size(t: Tables) -> list[Problem]:
     return [
-        Problem("library.links.study_size", at("links", r["_row"], "study_size_unit"), r["study_size_unit"] or NOTHING, "give both or neither")
+        Problem(
+            "library.links.study_size",
+            at("links", r["_row"], "study_size_unit"),
+            r["study_size_unit"] or NOTHING,
+            "give both or neither",
+        )
         for r in t["links"].to_dict("records")
         if pd.isna(r["study_size"]) == bool(r["study_size_unit"]) or (not pd.isna(r["study_size"]) and r["study_size"] <= 0)
     ]
 
 
-@rule("links.odds_risk_below_one", "An outcome an odds ratio acts on has a baseline risk below 1 per person in every age band", "graph")
+@rule(
+    "links.odds_risk_below_one",
+    "An outcome an odds ratio acts on has a baseline risk below 1 per person in every age band",
+    "graph",
+)
 def odds_risk_below_one(t: Tables) -> list[Problem]:
     nodes = Nodes.of(t)
     b = t["baseline_rates"]

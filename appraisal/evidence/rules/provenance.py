@@ -29,7 +29,10 @@ def source_resolves(t: Tables) -> list[Problem]:
     return p
 
 
-@rule("provenance.verification", "A number read as quoted by someone else (secondary) names who quoted it; one read in the source names nobody.")
+@rule(
+    "provenance.verification",
+    "A number read as quoted by someone else (secondary) names who quoted it; one read in the source names nobody.",
+)
 def verification(t: Tables) -> list[Problem]:
     p = []
     for name, frame in t.frames.items():
@@ -53,7 +56,12 @@ def extract_resolves(t: Tables) -> list[Problem]:
     known = set(t["extracts"]["extract_id"])
     b = t["baseline_rates"]
     return [
-        Problem("library.provenance.extract_resolves", at("baseline_rates", r, "extract_id"), e, "an extract_id of pathways/extracts.csv")
+        Problem(
+            "library.provenance.extract_resolves",
+            at("baseline_rates", r, "extract_id"),
+            e,
+            "an extract_id of pathways/extracts.csv",
+        )
         for r, e in zip(b["_row"], b["extract_id"])
         if e not in known
     ]
