@@ -5,6 +5,7 @@
                                                  write the report workbook and print the summary
     appraisal run PROPOSAL --out FOLDER          ... or write the tables as CSV files and result.json
     appraisal library check                      check the evidence library
+    appraisal library sample --seed 15           draw links and unit costs for a blind re-read
     appraisal library show                       print the pathways
     appraisal library show --costs OUTCOME       an outcome's unit costs, who bears them, and the gaps
     appraisal library show --coverage            characteristics by group, outcomes by kind, links, gaps
@@ -26,7 +27,7 @@ from appraisal.evidence.cautions import cautions
 from appraisal.evidence.library import load_library
 from appraisal.files import load_proposal, out_problems, write_outputs
 from appraisal.writers.template import write_template
-from appraisal.writers.text import costs_text, coverage_text, library_text, summary_text
+from appraisal.writers.text import costs_text, coverage_text, library_text, sample_text, summary_text
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -94,6 +95,11 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sample(args: argparse.Namespace) -> int:
+    print(sample_text(load_library(args.library), args.links, args.costs, args.seed))
+    return 0
+
+
 def _draws(text: str) -> int:
     try:
         n = int(text)
@@ -142,6 +148,13 @@ def parser() -> argparse.ArgumentParser:
         help="print characteristics by group, outcomes by kind, links per characteristic and the gaps table",
     )
     show.set_defaults(func=_show)
+    sample = lib_sub.add_parser(
+        "sample", help="draw default links and unit costs at random (seeded) for a reviewer to re-read against their sources"
+    )
+    sample.add_argument("--links", type=_draws, default=10, help="how many default links (default 10)")
+    sample.add_argument("--costs", type=_draws, default=10, help="how many cited unit costs (default 10)")
+    sample.add_argument("--seed", type=int, default=15, help="seed of the draw (default 15); the same seed draws the same rows")
+    sample.set_defaults(func=_sample)
     return p
 
 

@@ -392,7 +392,10 @@ def test_report_numbers_equal_the_result_tables(report):
 
     ws = wb["Evidence"]
     header = _find(ws, "Kind")
-    assert ws.max_row - header == len(result.evidence())
+    nc = result.not_counted()
+    # The evidence table, a blank row, the heading of what is left out, its header, then its rows.
+    assert ws.max_row - header == len(result.evidence()) + (3 + len(nc) if len(nc) else 0)
+    assert ws.cell(row=header + len(result.evidence()) + 2, column=1).value == "What the numbers leave out, and why"
 
 
 def test_cli_run_on_the_example_workbook_writes_the_report(tmp_path, capsys):
@@ -411,7 +414,7 @@ def test_cli_template_command(tmp_path, library):
 
 def test_csv_and_json_exports_still_work_from_the_workbook(tmp_path, library):
     result = appraise(load_proposal(EXAMPLE_XLSX, library), library)
-    assert len(write_csv(result, tmp_path)) == 6
+    assert len(write_csv(result, tmp_path)) == 7
     assert write_json(result, tmp_path / "r.json").is_file()
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import pandas as pd
 
 from appraisal.errors import AppraisalError, InField, Problem
-from appraisal.evidence.library import Library
+from appraisal.evidence.library import Library, applied_as
 from appraisal.evidence.library import link_text as relation
 from appraisal.evidence.schemas import GROUPS, OUTCOME_KINDS
 from appraisal.result import Result
@@ -272,3 +273,56 @@ def coverage_text(library: Library) -> str:
         f"Cost components not found: {len(not_found)} (outcome x component; see 'appraisal library show --costs OUTCOME')",
     ]
     return "\n".join(lines)
+
+
+def sample_text(library: Library, links: int, costs: int, seed: int) -> str:
+    """A seeded random draw of default links and cited unit costs, each with what a reviewer needs to re-read it.
+
+    The draw is reproducible (``numpy.random.default_rng(seed)``), so a blind re-read can be
+    repeated and compared. Each row gives its numbers, how the engine applies them, its
+    source and locator, the copy read and the words it was read in.
+    """
+    rng = np.random.default_rng(seed)
+    d = library.default_links
+    c = library.unit_costs[library.unit_costs["derived_from"] == "unit_costs"]
+    pick_links = d.iloc[np.sort(rng.choice(len(d), size=min(links, len(d)), replace=False))]
+    pick_costs = c.iloc[np.sort(rng.choice(len(c), size=min(costs, len(c)), replace=False))]
+    lines = [f"Blind-check sample (seed {seed}): {len(pick_links)} default links, {len(pick_costs)} unit costs", ""]
+    for _, r in pick_links.iterrows():
+        lines.append(f"LINK {r['link_id']} (pathways/links.csv row {r['_row']}): {r['from_id']} -> {r['to_id']}")
+        lines += _wrap(
+            f"{relation(r)}; interval {r['interval_kind']}; ages {r['age_from']}-{r['age_to']}; applied as: {applied_as(r)}", "  "
+        )
+        lines += _wrap(
+            f"design {r['study_design']}, {r['causal_basis']}{' (' + r['appraising_body'] + ')' if r['appraising_body'] else ''}; "
+            f"compared {r['contrast_exposed']} with {r['contrast_reference']} ({r['contrast_match']}); "
+            f"measured {r['outcome_measured']} ({r['outcome_match']})",
+            "  ",
+        )
+        lines += _source_lines(library, r)
+    for _, r in pick_costs.iterrows():
+        per = f" per {r['per']:,.0f}" if pd.notna(r["per"]) else ""
+        lines.append(
+            f"COST {r['cost_id']} (unit_costs/unit_costs.csv row {r['_row']}): {r['outcome_id']} {r['component']} -> {r['bearer']}"
+        )
+        lines += _wrap(
+            f"£{r['value']:,.2f}{per} {r['basis'].replace('_', ' ')} ({r['price_year']} prices), interval {r['interval_kind']}; "
+            f"ages {r['age_from']}-{r['age_to']}; describes: {r['population_described']}; {r['weighting'].replace('_', ' ')}",
+            "  ",
+        )
+        lines += _source_lines(library, r)
+    return "\n".join(lines)
+
+
+def _source_lines(library: Library, r: pd.Series) -> list[str]:
+    out = _wrap(f"source: {library.citation(r['source'])}", "  ")
+    out += _wrap(
+        f"where: {r['locator']}; read in: {r['verification']}" + (f", quoted by {r['quoted_by']}" if r["quoted_by"] else ""), "  "
+    )
+    if r["copy_read"]:
+        out += _wrap(f"copy read: {r['copy_read']}", "  ")
+    if r["transform"] != "none":
+        out += _wrap(f"changed from the printed number: {r['transform']}", "  ")
+    if r["quote"]:
+        out += _wrap(f'quote: "{r["quote"]}"', "  ")
+    return [*out, ""]
