@@ -133,8 +133,8 @@ def _life_table_outcome(root):
     drop(root, "curves", lambda r: r["link_id"] in kept)
     # A fatal outcome other than all deaths, reached by a default link.
     links = read_rows(root, "links")
-    i = next(i for i, r in enumerate(links) if r["to_id"] == "cvd_mortality" and r["from_id"] == "no2")
-    edit(root, "links", i, is_default="yes")
+    i = next(i for i, r in enumerate(links) if r["from_id"] == "pm25" and r["form"] == "log_linear")
+    edit(root, "links", i, to_id="cvd_mortality", age_from="30")
     for table in ("unit_costs", "cost_coverage", "baseline_rates", "durations", "health_state_losses"):
         drop(root, table, lambda r: r["outcome_id"] != acm)
     return "pathways/outcomes.csv, column outcome_id"
