@@ -101,25 +101,28 @@ def cost_parts(
     in each year a person is in the state (duration 1). Other costs fall once, ``delay_years`` after
     onset. Bands with the same duration and start share one part.
     """
-    kinds = library.outcomes.set_index("outcome_id")["kind"]
-    durations = library.durations
+    kinds = dict(zip(library.outcomes["outcome_id"], library.outcomes["kind"]))
+    d = library.durations
+    d_outcome, d_phase = d["outcome_id"].to_numpy(str), d["phase"].to_numpy(str)
+    d_from, d_to = d["age_from"].to_numpy(int), d["age_to"].to_numpy(int)
+    d_years = np.where(d["statistic"].to_numpy() == "lifelong", np.nan, d["years"].to_numpy(float))
+    d_starts = d["starts_after_years"].to_numpy(float)
+    band_start = np.array([a for a, _ in library.age_bands])
     parts: list[tuple[int, np.ndarray, float, float]] = []
-    for i, r in enumerate(uc.to_dict("records")):
-        delay = float(0 if pd.isna(r["delay_years"]) else r["delay_years"])
-        if r["basis"] != "per_case_year" or kinds[r["outcome_id"]] in STATE_KINDS:
+    for i, r in enumerate(uc[["outcome_id", "basis", "phase", "delay_years", "age_from"]].itertuples(index=False)):
+        delay = float(0 if pd.isna(r.delay_years) else r.delay_years)
+        if r.basis != "per_case_year" or kinds[r.outcome_id] in STATE_KINDS:
             parts.append((i, np.ones(weight.shape[1]), 1.0, delay))
             continue
-        d = durations[(durations["outcome_id"] == r["outcome_id"]) & (durations["phase"] == r["phase"])]
+        mine = (d_outcome == r.outcome_id) & (d_phase == r.phase)
+        lo, hi, years, starts = d_from[mine], d_to[mine], d_years[mine], d_starts[mine]
         by_length: dict[tuple[float, float], np.ndarray] = {}
-        for b, (a0, _) in enumerate(library.age_bands):
-            if weight[i, b] == 0:
-                continue
-            age = max(a0, int(r["age_from"]))
-            row = d[(d["age_from"] <= age) & (d["age_to"] >= age)].iloc[0]
-            years = float(life_exp[b]) if row["statistic"] == "lifelong" else float(row["years"])
-            key = (years, delay + float(row["starts_after_years"]))
-            by_length.setdefault(key, np.zeros(weight.shape[1]))[b] = 1.0
-        parts.extend((i, mask, years, start) for (years, start), mask in by_length.items())
+        for b in np.flatnonzero(weight[i] > 0):
+            age = max(int(band_start[b]), int(r.age_from))
+            j = int(np.flatnonzero((lo <= age) & (hi >= age))[0])
+            length = float(life_exp[b]) if np.isnan(years[j]) else float(years[j])
+            by_length.setdefault((length, delay + float(starts[j])), np.zeros(weight.shape[1]))[b] = 1.0
+        parts.extend((i, mask, length, start) for (length, start), mask in by_length.items())
     return parts
 
 
