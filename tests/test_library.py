@@ -313,7 +313,7 @@ def test_no_path_of_a_working_machine_in_the_evidence_or_the_docs():
 
     root = Path(__file__).resolve().parents[1]
     machine = re.compile(r"(?<![\w.])/(tmp|work|home|root|Users)/\w")
-    files = [*root.glob("pathways/*"), *root.glob("unit_costs/*"), *root.glob("examples/*.yaml"), root / "README.md"]
+    files = [*root.glob("pathways/**/*"), *root.glob("unit_costs/**/*"), *root.glob("examples/*.yaml"), root / "README.md"]
     found = [
         f"{p.relative_to(root)} line {n}"
         for p in files
