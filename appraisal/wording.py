@@ -86,8 +86,8 @@ def confidence_lines(confidence: pd.DataFrame, options: list[str]) -> list[str]:
         g = rows[rows["basis"] == "grade"].set_index("category")["share"]
         d = rows[rows["basis"] == "design"].set_index("category")["share"]
         primary = float(v.get(PRIMARY, 0.0))
-        graded = ", ".join(f"{share:.0%} {cat}" for cat, share in g.sort_values(ascending=False).items())
-        designed = ", ".join(f"{share:.0%} {cat}" for cat, share in d.sort_values(ascending=False).items())
+        graded = ", ".join(f"{share:.0%} {cat}" for cat, share in g.sort_values(ascending=False).items() if share >= 0.005)
+        designed = ", ".join(f"{share:.0%} {cat}" for cat, share in d.sort_values(ascending=False).items() if share >= 0.005)
         lines.append(
             f"{option}: {primary:.0%} of the present value (in absolute terms) rests on links and unit costs all read in "
             f"their primary source, {1 - primary:.0%} on at least one read only as quoted by another source. By evidence grade: {graded}. "

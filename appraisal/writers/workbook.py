@@ -8,7 +8,7 @@ tables; nothing is recomputed here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -449,44 +449,65 @@ def _cases(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     _widths(ws, {1: 16, 2: 34, 3: 24, 4: 14}, default=11, upto=4 + len(years))
 
 
+#: The Evidence sheet's columns and their widths in characters: about 200 in all, so that landscape A4 one page
+#: wide prints at about two-thirds size, with every long cell wrapped in a row tall enough for it.
+EVIDENCE_COLUMNS = {
+    "kind": ("Kind", 9),
+    "id": ("Library id", 24),
+    "what": ("What", 34),
+    "citation": ("Citation", 40),
+    "locator": ("Where in the source", 24),
+    "verification": ("Read in", 9),
+    "design": ("Design", 24),
+    "applied_as": ("Applied as", 24),
+    "interval": ("Interval", 10),
+}
+#: The table of what the numbers leave out, below the evidence (its "Why" spans the columns from E on).
+NOT_COUNTED_COLUMNS = {"kind": "Kind", "id": "Library id", "what": "What", "ages": "Ages", "why": "Why"}
+
+
+def _fit_rows(ws: Worksheet, first: int, last: int, widths: Sequence[float]) -> None:
+    """Wrap every cell of rows ``first``-``last`` and make each row tall enough for its longest cell.
+
+    A column ``w`` characters wide holds about ``1.15 w`` characters of the default font a line (measured on
+    LibreOffice's A4 print); a line is 13 points.
+    """
+    for r in range(first, last + 1):
+        lines = 1
+        for c, width in enumerate(widths, start=1):
+            cell = ws.cell(row=r, column=c)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            lines = max(lines, -(-len(str(cell.value or "")) // max(int(width * 1.15), 1)))
+        ws.row_dimensions[r].height = 13 * lines
+
+
 def _evidence(ws: Worksheet, result: Result) -> None:
-    row = _title(
-        ws,
-        "Evidence behind every number",
-        [
-            "Each exposure-response link and unit cost that contributed, with its full citation, where in the source the value is, and whether it was read in the primary source.",
-            "Design: the study design behind a link and why it is read as causal (for a unit cost, the population it describes). Applied as: how the engine uses the number (an odds ratio is turned into a risk ratio at the outcome's baseline risk in each age band; a hazard ratio is used as a rate ratio). Interval: what low and high are (ci95: a 95% confidence interval; scenario_range or min_max: drawn as a triangular distribution inside the printed range; none: fixed).",
-        ],
-    )
-    e = result.evidence().rename(
-        columns={
-            "kind": "Kind",
-            "id": "Library id",
-            "what": "What",
-            "source": "Source id",
-            "citation": "Citation",
-            "locator": "Where in the source",
-            "verification": "Read in",
-            "design": "Design",
-            "applied_as": "Applied as",
-            "interval": "Interval",
-        }
-    )
+    intro = [
+        "Each exposure-response link and unit cost that contributed, with its full citation, where in the source the value is, and whether it was read in the primary source.",
+        "Design: the study design behind a link and why it is read as causal (for a unit cost, the population it describes). Applied as: how the engine uses the number (an odds ratio is turned into a risk ratio at the outcome's baseline risk in each age band; a hazard ratio is used as a rate ratio). Interval: what low and high are (ci95: a 95% confidence interval; scenario_range or min_max: drawn as a triangular distribution inside the printed range; none: fixed).",
+    ]
+    row = _title(ws, "Evidence behind every number", intro)
+    widths = [w for _, w in EVIDENCE_COLUMNS.values()]
+    for r in range(2, 2 + len(intro)):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(widths))
+        cell = ws.cell(row=r, column=1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 15 * -(-len(str(cell.value)) // int(sum(widths) - 4))
+    e = result.evidence()[list(EVIDENCE_COLUMNS)].rename(columns={k: v for k, (v, _) in EVIDENCE_COLUMNS.items()})
     _table(ws, e, row)
-    for r in range(row + 1, row + 1 + len(e)):
-        for col in (3, 5, 6, 8, 9):
-            ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+    _fit_rows(ws, row + 1, row + len(e), widths)
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
-    _widths(ws, {1: 10, 2: 30, 3: 40, 4: 20, 5: 50, 6: 30, 7: 10, 8: 30, 9: 30, 10: 12})
+    _widths(ws, dict(enumerate(widths, start=1)))
+    ws.print_title_rows = f"{row}:{row}"
     nc = result.not_counted()
     if not nc.empty:
         row = row + len(e) + 2
         ws.cell(row=row, column=1, value="What the numbers leave out, and why").font = Font(bold=True)
-        nc = nc.rename(columns={"kind": "Kind", "id": "Library id", "what": "What", "ages": "Ages", "why": "Why"})
+        nc = nc[list(NOT_COUNTED_COLUMNS)].rename(columns=NOT_COUNTED_COLUMNS)
         _table(ws, nc, row + 1)
         for r in range(row + 2, row + 2 + len(nc)):
-            for col in (3, 5):
-                ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(start_row=r, start_column=5, end_row=r, end_column=len(widths))
+        _fit_rows(ws, row + 2, row + 1 + len(nc), [*widths[:4], sum(widths[4:])])
 
 
 def _inputs(ws: Worksheet, result: Result) -> None:
