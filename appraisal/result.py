@@ -198,6 +198,7 @@ class Result:
     def evidence(self) -> pd.DataFrame:
         """Every link and unit cost behind the numbers, with its full citation and locator."""
         lib = self.library
+        shares = frozenset(lib.mediators.loc[lib.mediators["kind"] == "share", "mediator_id"])
         t = self.model.pathways
         link_ids = sorted(set(t["first_link"]) | set(t["outcome_link"]))
         links = lib.links.set_index("link_id").loc[link_ids].reset_index()
@@ -212,7 +213,7 @@ class Result:
                 "verification": r["verification"],
                 "design": f"{r['study_design'].replace('_', ' ')}; {r['causal_basis'].replace('_', ' ')}"
                 + (f" ({r['appraising_body']})" if r["appraising_body"] else ""),
-                "applied_as": applied_as(r, frozenset(lib.mediators["mediator_id"])),
+                "applied_as": applied_as(r, shares),
                 "interval": r["interval_kind"],
             }
             for _, r in links.iterrows()

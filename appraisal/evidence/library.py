@@ -170,11 +170,14 @@ def link_text(link: pd.Series) -> str:
     return f"{link['measure']} {link['central']:g}{ci} per {link['increment']:g} {link['exposure_unit']}{where}"
 
 
-def applied_as(link: pd.Series, share_mediators: frozenset[str] = frozenset()) -> str:
-    """How the engine applies a link's measure, in words (the Evidence sheet's "applied as" column)."""
+def applied_as(link: pd.Series, share_mediators: frozenset[str]) -> str:
+    """How the engine applies a link's measure, in words (the Evidence sheet's "applied as" column).
+
+    ``share_mediators`` are the ids of the library's share mediators, whose odds an odds ratio moves.
+    """
     measure, form = link["measure"], link["form"]
     if measure == "OR":
-        if link["to_id"] in share_mediators or str(link["to_id"]).endswith("_share"):
+        if link["to_id"] in share_mediators:
             return "odds ratio on the odds of the share of people in the state"
         if form == "proportion_exposed":
             return (

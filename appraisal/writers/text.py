@@ -287,11 +287,13 @@ def sample_text(library: Library, links: int, costs: int, seed: int) -> str:
     c = library.unit_costs[library.unit_costs["derived_from"] == "unit_costs"]
     pick_links = d.iloc[np.sort(rng.choice(len(d), size=min(links, len(d)), replace=False))]
     pick_costs = c.iloc[np.sort(rng.choice(len(c), size=min(costs, len(c)), replace=False))]
+    shares = frozenset(library.mediators.loc[library.mediators["kind"] == "share", "mediator_id"])
     lines = [f"Blind-check sample (seed {seed}): {len(pick_links)} default links, {len(pick_costs)} unit costs", ""]
     for _, r in pick_links.iterrows():
         lines.append(f"LINK {r['link_id']} (pathways/links.csv row {r['_row']}): {r['from_id']} -> {r['to_id']}")
         lines += _wrap(
-            f"{relation(r)}; interval {r['interval_kind']}; ages {r['age_from']}-{r['age_to']}; applied as: {applied_as(r)}", "  "
+            f"{relation(r)}; interval {r['interval_kind']}; ages {r['age_from']}-{r['age_to']}; applied as: {applied_as(r, shares)}",
+            "  ",
         )
         lines += _wrap(
             f"design {r['study_design']}, {r['causal_basis']}{' (' + r['appraising_body'] + ')' if r['appraising_body'] else ''}; "
