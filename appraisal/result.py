@@ -223,7 +223,8 @@ class Result:
                 {
                     "kind": "unit_cost",
                     "id": r["cost_id"],
-                    "what": f"{r['outcome_id']} {r['component']} -> {r['bearer']}: £{r['value']:,.0f} {r['basis']} ({r['price_year']} prices)",
+                    "what": f"{r['outcome_id']} {r['component']} -> {r['bearer']}: "
+                    f"£{r['value'] / (r['per'] if pd.notna(r['per']) else 1):,.0f} {r['basis'].replace('_', ' ')} ({r['price_year']} prices)",
                     "source": r["source"],
                     "citation": lib.citation(r["source"]),
                     "locator": r["locator"],

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from appraisal._version import __version__
 from appraisal.analysis.confidence import PRIMARY
+from appraisal.evidence.library import Library, bundled_root
 from appraisal.proposal import DeathValuation, Discounting, Settings
 from appraisal.result import Result
 
@@ -111,3 +113,10 @@ def not_counted_lines(result: Result) -> list[str]:
             f"{len(costs)} cost components of the outcomes in play have no unit cost at some or all ages and count zero there, so costs are understated (see the not_counted table).",
         ]
     return lines
+
+
+def library_label(library: Library) -> str:
+    """Which evidence library a report used: the one shipped with this version, or the folder the user named."""
+    if library.root.resolve() == bundled_root().resolve():
+        return f"the library shipped with appraisal {__version__}"
+    return str(library.root)

@@ -268,7 +268,7 @@ def test_durations_are_read_in_their_printed_unit_and_checked(library_copy):
         ("library.durations.outcome_known", f"pathways/durations.csv row {first + 1}, column outcome_id"),
         ("library.durations.length", f"pathways/durations.csv row {first + 2}, column value"),
         ("library.durations.length", f"pathways/durations.csv row {first + 3}, column value"),
-        ("library.values.interval", f"pathways/durations.csv row {first + 4}, column low"),
+        ("library.values.interval", f"pathways/durations.csv row {first + 4}, column interval_kind"),
     }
 
 

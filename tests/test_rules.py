@@ -194,10 +194,11 @@ CASES = {
     "provenance.extract_resolves": lambda root: (
         f"pathways/baseline_rates.csv row {edit(root, 'baseline_rates', 0, extract_id='nothing')}, column extract_id"
     ),
+    "provenance.no_machine_path": link0("copy_read", copy_read="/home/someone/papers/khreis.pdf"),
     "provenance.doi_or_url": lambda root: (
         f"pathways/sources.csv row {edit(root, 'pathway_sources', 0, doi='', url='')}, column doi"
     ),
-    "values.interval": link0("central", central="1.5"),
+    "values.interval": link0("interval_kind", central="1.5"),
     "values.sign": lambda root: f"pathways/population.csv row {edit(root, 'population', 0, persons='-1')}, column persons",
     "nodes.baseline_share": lambda root: (
         f"pathways/mediators.csv row {edit(root, 'mediators', 0, baseline_share='0.5')}, column baseline_share"
@@ -258,6 +259,7 @@ CASES = {
     "durations.outcome_known": dur0("outcome_id", outcome_id="no_such_outcome"),
     "durations.not_death": dur0("outcome_id", outcome_id=LIFE_TABLE_OUTCOME),
     "durations.length": dur0("value", unit=""),
+    "durations.no_overlap": lambda root: f"pathways/durations.csv row {append(root, 'durations', {**read_rows(root, 'durations')[0], 'age_to': str(int(read_rows(root, 'durations')[0]['age_to']) + 1)})}, column age_from",
     "graph.acyclic": _acyclic,
     "graph.mediator_between": _mediator_between,
     "graph.counted_once": lambda root: (

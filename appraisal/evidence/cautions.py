@@ -1,7 +1,11 @@
 """Cautions: what ``appraisal library check`` flags for a reviewer without refusing the library.
 
 A caution is a number that may be right but deserves a second look; the library
-still loads. Today there is one:
+still loads. Today there are two:
+
+**A default link no characteristic reaches.** A default out of a mediator that no
+default link feeds (today the links out of loneliness, whose feeders are alternatives)
+never acts; it waits for evidence into the mediator.
 
 **An interval narrower than its study's size allows.** For a ratio comparing
 exposed with unexposed people (a ``proportion_exposed`` link), with ``a`` and ``c``
@@ -33,6 +37,26 @@ def narrowest_log_se(study_size: float) -> float:
 
 def cautions(library: Library) -> list[Problem]:
     """Every caution about the library, each at its file, row and column (see the module notes)."""
+    return [*unreached_defaults(library), *narrow_intervals(library)]
+
+
+def unreached_defaults(library: Library) -> list[Problem]:
+    """Default links that no characteristic reaches through default links."""
+    used = set(library.pathway_table["first_link"]) | set(library.pathway_table["outcome_link"])
+    return [
+        Problem(
+            "library.caution.unreached_default",
+            InFile(TABLES["links"].path, int(r["_row"]), "is_default"),
+            f"{r['link_id']}: {r['from_id']} -> {r['to_id']}",
+            f"no default link leads into {r['from_id']}, so this default never acts until one does",
+        )
+        for r in library.default_links.to_dict("records")
+        if r["link_id"] not in used
+    ]
+
+
+def narrow_intervals(library: Library) -> list[Problem]:
+    """Proportion-exposed ratios whose 95% interval is narrower than a study of their size can give."""
     out = []
     links = library.links
     for r in links[(links["form"] == "proportion_exposed") & (links["interval_kind"] == "ci95")].to_dict("records"):

@@ -19,6 +19,7 @@ from appraisal.wording import (
     TOTAL_LABEL,
     confidence_lines,
     gbp,
+    library_label,
     money_note,
     not_counted_lines,
 )
@@ -108,7 +109,7 @@ def library_text(library: Library) -> str:
             out.append(f"        £ {c['component']}: £{each:,.2f}{total} {c['basis']} ({c['price_year']} prices) -> {who}")
         return out
 
-    lines = [f"Evidence library at {library.root}", ""]
+    lines = [f"Evidence library: {library_label(library)}", ""]
     for group, frame in library.characteristics.groupby("group", sort=False):
         lines.append(f"== {group.replace('_', ' ').capitalize()}")
         for c in frame["characteristic_id"]:

@@ -27,6 +27,7 @@ from appraisal.wording import (
     TOTAL_LABEL,
     confidence_lines,
     judgement_table,
+    library_label,
     money_note,
     not_counted_lines,
     price_year_label,
@@ -259,7 +260,7 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
             ("Lag before effects begin (years)", s.effect_lag_years),
             ("Ramp-in of effects (years)", s.ramp_years),
             ("Valuing deaths", DEATH_VALUATION_WORDS[s.mortality_valuation]),
-            ("Evidence library", str(result.library.root)),
+            ("Evidence library", library_label(result.library)),
         ],
         columns=["Setting", "Value"],
     )

@@ -173,23 +173,49 @@ def marks(t: Tables) -> list[Problem]:
 
 @rule(
     "coverage.components",
-    "Every outcome accounts for every costed component: a unit cost, or a row of unit_costs/cost_coverage.csv.",
+    "Every outcome accounts for every costed component at every age: a unit cost, or a row of unit_costs/cost_coverage.csv.",
     phase="coverage",
 )
 def components(t: Tables) -> list[Problem]:
-    cited = cited_components(t)
-    cov = t["cost_coverage"]
-    marked = set(zip(cov["outcome_id"], cov["component"]))
+    accounted = accounted_ages(t)
     p = []
-    for r, o in zip(t["outcomes"]["_row"], t["outcomes"]["outcome_id"]):
-        missing = [c for c in COSTED_COMPONENTS if (o, c) not in cited and (o, c) not in marked]
+    for r in t["outcomes"].to_dict("records"):
+        ages = set(range(int(r["age_from"]), int(r["age_to"]) + 1))
+        missing = []
+        for c in COSTED_COMPONENTS:
+            left = sorted(ages - accounted.get((r["outcome_id"], c), set()))
+            if left:
+                missing.append(c if len(left) == len(ages) else f"{c} at ages {_spans(left)}")
         if missing:
             p.append(
                 Problem(
                     "library.coverage.components",
-                    at("outcomes", r, "outcome_id"),
-                    f"{o}: {', '.join(missing)}",
-                    "each component needs a unit cost or a row of unit_costs/cost_coverage.csv (status not_applicable or not_found, with the reason)",
+                    at("outcomes", r["_row"], "outcome_id"),
+                    f"{r['outcome_id']}: {', '.join(missing)}",
+                    "each component needs, at every age of the outcome, a unit cost or a row of unit_costs/cost_coverage.csv "
+                    "(status not_applicable or not_found, with the reason)",
                 )
             )
     return p
+
+
+def accounted_ages(t: Tables) -> dict[tuple[str, str], set[int]]:
+    """``(outcome, component) -> ages`` a unit cost (cited or derived) or a coverage row accounts for."""
+    out: dict[tuple[str, str], set[int]] = {}
+    for r in t["unit_costs"].to_dict("records"):
+        for _, comp, share in split_cost(r["bearer"], r["component"], t["bearer_shares"]):
+            if share > 0:
+                out.setdefault((r["outcome_id"], comp), set()).update(range(int(r["age_from"]), int(r["age_to"]) + 1))
+    for r in t["cost_coverage"].to_dict("records"):
+        out.setdefault((r["outcome_id"], r["component"]), set()).update(range(int(r["age_from"]), int(r["age_to"]) + 1))
+    return out
+
+
+def _spans(ages: list[int]) -> str:
+    """Sorted ages as ranges: ``0-39, 71-120``."""
+    spans, start = [], ages[0]
+    for a, b in zip(ages, [*ages[1:], -1]):
+        if b != a + 1:
+            spans.append(f"{start}-{a}" if a != start else f"{a}")
+            start = b
+    return ", ".join(spans)

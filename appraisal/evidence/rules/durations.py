@@ -53,3 +53,24 @@ def length(t: Tables) -> list[Problem]:
                 )
             )
     return p
+
+
+@rule("durations.no_overlap", "The rows of one outcome's phase cover ages at onset that do not overlap.")
+def no_overlap(t: Tables) -> list[Problem]:
+    p = []
+    for (outcome, phase), rows in t["durations"].groupby(["outcome_id", "phase"]):
+        seen: dict[int, int] = {}
+        for r in rows.sort_values("_row").to_dict("records"):
+            ages = range(int(r["age_from"]), int(r["age_to"]) + 1)
+            clash = sorted({seen[a] for a in ages if a in seen})
+            if clash:
+                p.append(
+                    Problem(
+                        "library.durations.no_overlap",
+                        at("durations", r["_row"], "age_from"),
+                        f"{outcome} {phase} {r['age_from']}-{r['age_to']}",
+                        f"ages at onset not already given for this phase (row {clash[0]} covers some of them)",
+                    )
+                )
+            seen.update({a: r["_row"] for a in ages if a not in seen})
+    return p

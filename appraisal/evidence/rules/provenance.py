@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from appraisal.errors import NOTHING, InFile, Problem
 from appraisal.evidence.rules.registry import Tables, at, rule
 
@@ -74,3 +76,32 @@ def doi_or_url(t: Tables) -> list[Problem]:
         for r in t.sources.to_dict("records")
         if not r["doi"] and not r["url"]
     ]
+
+
+#: A folder on someone's machine: a Unix home, temporary or working folder, or a Windows drive.
+MACHINE_PATH = re.compile(r"(?<![\w.])/(tmp|work|home|root|Users|mnt|var)/\w|\b[A-Za-z]:\\\w")
+#: The text columns where provenance is written (the sidecar's quote and notes are joined on at reading).
+PROVENANCE_TEXT = ("locator", "copy_read", "quoted_by", "transform", "quote", "notes")
+
+
+@rule(
+    "provenance.no_machine_path",
+    "Provenance names a URL or a repository at a commit, never a folder on someone's machine.",
+)
+def no_machine_path(t: Tables) -> list[Problem]:
+    p = []
+    for name, frame in t.frames.items():
+        for column in PROVENANCE_TEXT:
+            if column not in frame.columns:
+                continue
+            for row, text in zip(frame["_row"], frame[column]):
+                if isinstance(text, str) and MACHINE_PATH.search(text):
+                    p.append(
+                        Problem(
+                            "library.provenance.no_machine_path",
+                            at(name, row, column),
+                            text,
+                            "a URL, or owner/repository@commit:path for a file in a public repository",
+                        )
+                    )
+    return p

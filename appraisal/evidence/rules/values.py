@@ -7,13 +7,13 @@ import numpy as np
 from appraisal.errors import Problem
 from appraisal.evidence.rules.registry import Tables, at, rule
 
-#: (table, central column, column the problem names) for every table with an interval.
+#: (table, central column) for every table with an interval; a problem is placed at its ``interval_kind``.
 INTERVALS = (
-    ("links", "central", "central"),
-    ("unit_costs", "value", "value"),
-    ("parameters", "value", "value"),
-    ("health_state_losses", "loss", "loss"),
-    ("durations", "value", "low"),
+    ("links", "central"),
+    ("unit_costs", "value"),
+    ("parameters", "value"),
+    ("health_state_losses", "loss"),
+    ("durations", "value"),
 )
 
 
@@ -40,14 +40,15 @@ def interval_problem(kind: str, central: float, low: float, high: float) -> str 
 )
 def interval(t: Tables) -> list[Problem]:
     p = []
-    for name, central, place in INTERVALS:
+    for name, central in INTERVALS:
         for r in t[name].to_dict("records"):
             if np.isnan(r[central]) or (name == "links" and r["form"] == "polynomial"):
                 continue  # a missing central value is its own rule's problem
             if name == "durations" and not (r["value"] > 0 and r["unit"]):
                 continue
             if text := interval_problem(r["interval_kind"], r[central], r["low"], r["high"]):
-                p.append(Problem("library.values.interval", at(name, r["_row"], place), r[central], text))
+                found = f"{r['interval_kind']}: central {r[central]:g}, low {r['low']:g}, high {r['high']:g}"
+                p.append(Problem("library.values.interval", at(name, r["_row"], "interval_kind"), found, text))
     return p
 
 
