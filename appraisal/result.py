@@ -18,7 +18,7 @@ from appraisal.analysis.monte_carlo import PERCENTILES, Uncertainty
 from appraisal.engine.accounts import Accounts, landing_all, outcome_totals
 from appraisal.engine.model import Model
 from appraisal.evidence.library import Library, applied_as, link_text
-from appraisal.evidence.schemas import COMPONENTS
+from appraisal.evidence.schemas import COMPONENTS, OUTCOME_MEASURES, STATE_KINDS
 from appraisal.proposal import Proposal
 
 
@@ -169,12 +169,23 @@ class Result:
         return out
 
     def health_summary(self) -> pd.DataFrame:
-        """Per option and outcome: change in cases, deaths and life-years over the whole period."""
+        """Per option and outcome: change in cases, deaths and life-years over the whole period.
+
+        ``measure`` says what a case of the outcome is (:data:`appraisal.evidence.schemas.OUTCOME_MEASURES`):
+        new cases of an incidence outcome, events, deaths, or, for a prevalence or wellbeing
+        outcome, person-years in the state, since a person in it is counted in each year;
+        ``average_people_per_year`` is then the change in person-years over the years of the
+        period (blank for other kinds).
+        """
         cols = ["change_in_cases", "change_in_deaths", "change_in_life_years"]
         totals = outcome_totals(self.model, self.central.by_band)[0]  # [option, outcome, 3]
         out = pd.DataFrame({"option": np.repeat(self.options, len(self.outcomes)), "outcome": self.outcomes * len(self.options)})
+        kinds = self.library.outcomes.set_index("outcome_id")["kind"]
+        out["measure"] = out["outcome"].map(kinds).map(OUTCOME_MEASURES)
         for j, col in enumerate(cols):
             out[col] = totals[:, :, j].ravel()
+        state = out["outcome"].map(kinds).isin(STATE_KINDS)
+        out["average_people_per_year"] = np.where(state, out["change_in_cases"] / len(self.model.years), np.nan)
         u = self.uncertainty
         if u is not None:
             for i, q in enumerate(PERCENTILES):

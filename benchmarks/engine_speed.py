@@ -50,16 +50,22 @@ def bare_kernel_inputs(proposal, library):
         "out_idx": model.onehot.argmax(axis=1),
         "band_weight": model.costs.band_weight,
         "match": model.match,
-        "groups": [np.asarray(list(m)) for m in t[t["overlap_group"] != ""].groupby(["overlap_group", "outcome"]).groups.values()],
+        "groups": [
+            (np.asarray(list(m)), np.unique(t["outcome_link"].to_numpy()[list(m)], return_inverse=True)[1])
+            for m in t[t["overlap_group"] != ""].groupby(["overlap_group", "outcome"]).groups.values()
+        ],
     }
 
 
 def bare_kernel(a) -> np.ndarray:
     lr = a["log_ratio"] * a["age_weight"][None]
-    for idx in a["groups"]:
+    for idx, link_of in a["groups"]:
+        if link_of.max() == 0:
+            continue
         block = lr[:, idx, :]
-        keep = np.abs(block).argmax(axis=1)
-        lr[:, idx, :] = np.where(np.arange(len(idx))[None, :, None] == keep[:, None, :], block, 0.0)
+        by_link = np.stack([block[:, link_of == k, :].sum(axis=1) for k in range(link_of.max() + 1)], axis=1)
+        keep = np.abs(by_link).argmax(axis=1)
+        lr[:, idx, :] = np.where(link_of[None, :, None] == keep[:, None, :], block, 0.0)
     total = np.einsum("opb,pk->okb", lr, a["onehot"])
     annual = a["base"][None] * lr * risk.change_factor(total)[:, a["out_idx"], :]
     return np.einsum("opb,rb,pr->opr", annual, a["band_weight"], a["match"])

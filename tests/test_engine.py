@@ -420,3 +420,28 @@ def test_a_cost_lasts_as_long_as_its_phase_in_the_durations_table(tmp_path):
     # 1,000 extra cases each year from year 0: year t holds min(t, 2.5)-ish case-years of cost, by hand:
     # year 0: 0; year 1: 1 (year-0 cases); year 2: 2; year 3: 2.5 (0.5 + 1 + 1); then 2.5 a year.
     np.testing.assert_allclose(by_year / (1000 * 100), [0, 1, 2, 2.5, 2.5, 2.5], rtol=1e-9)
+
+
+def test_walking_and_cycling_add_their_met_hours_before_one_dose_response(tmp_path):
+    """Walking 60 min (4 MET-h) and cycling 60 min (6.8 MET-h) a week add to 10.8 MET-h on one link: RR 0.5^(10.8/8).
+
+    A second link in the same overlap group (x -> o) does not change, so the summed
+    physical-activity effect is the one kept; before, each route was compared alone and
+    the smaller was dropped, so cycling added nothing to walking.
+    """
+    cyc = {"characteristic_id": "cyc", "name": "Cycling", "group": "transport", "metric": "c", "unit": "minutes/week", "value_kind": "amount",
+           "valid_min": "0", "how_to_measure": "test", "source": "t", "locator": "test", "verification": "primary", "transform": "none"}
+    slope = {"form": "linear", "measure": "slope", "increment": "60", "exposure_unit": "minutes/week", "to_id": "pa", **ALL_AGES}
+    links = [
+        {**slope, "link_id": "walk_pa", "from_id": "walk", "central": "4"},
+        {**slope, "link_id": "cyc_pa", "from_id": "cyc", "central": "6.8"},
+        {"link_id": "pa_o", "from_id": "pa", "to_id": "o", "form": "log_linear", "measure": "RR", "central": "0.5", "increment": "8",
+         "exposure_unit": "MET-h/week", "overlap_group": "g", **ALL_AGES},
+        {**LOG_X, "overlap_group": "g"},
+    ]
+    lib = load_library(tiny_library(tmp_path, links, extra_chars=[cyc]))
+    base = {"walk": 0.0, "cyc": 0.0, "x": 0.0}
+    result = appraise(tiny_proposal(lib, base, {"walk": {"walk": 60.0}, "both": {"walk": 60.0, "cyc": 60.0}}), lib, analyses=False)
+    cases = result.cases().groupby("option")["change_in_cases"].sum()
+    assert cases["walk"] == pytest.approx(1000 * (0.5 ** (4 / 8) - 1), rel=1e-9)
+    assert cases["both"] == pytest.approx(1000 * (0.5 ** (10.8 / 8) - 1), rel=1e-9)

@@ -99,26 +99,33 @@ def _form_log_ratio(
 
 
 def count_overlaps_once(log_ratio: np.ndarray, pathways: pd.DataFrame) -> np.ndarray:
-    """Keep one pathway per overlap group and outcome: the largest absolute effect.
+    """Keep one link per overlap group and outcome: the one with the largest absolute effect.
 
     Links in one overlap group estimate the same effect (e.g. PM2.5 and NO2 on
-    mortality); adding them would count it twice. For each draw, site, option and
-    age band only the pathway with the largest absolute log ratio in the group counts.
+    mortality); adding them would count it twice. Pathways that reach the outcome
+    through the **same** link are one effect of a summed exposure (walking and cycling
+    both add MET-hours before the physical-activity dose-response), so their log ratios
+    add first; then, for each draw, site, option and age band, only the link with the
+    largest absolute summed log ratio in the group counts, with all its pathways.
 
     Parameters
     ----------
     log_ratio
         ``[..., pathway, band]`` log risk ratios (leading axes: draw, site, option).
     pathways
-        The model's pathway table (its ``overlap_group`` and ``outcome`` columns).
+        The model's pathway table (its ``overlap_group``, ``outcome`` and ``outcome_link`` columns).
     """
     out = log_ratio.copy()
     grouped = pathways[pathways["overlap_group"] != ""].groupby(["overlap_group", "outcome"]).groups
     for members in grouped.values():
         idx = np.asarray(list(members))
+        links, link_of = np.unique(pathways["outcome_link"].to_numpy()[idx], return_inverse=True)
+        if len(links) == 1:
+            continue  # one link, however many exposures feed it: nothing to choose between
         block = out[..., idx, :]
-        keep = np.abs(block).argmax(axis=-2)
-        mask = np.arange(len(idx))[:, None] == keep[..., None, :]
+        by_link = np.stack([block[..., link_of == k, :].sum(axis=-2) for k in range(len(links))], axis=-2)
+        keep = np.abs(by_link).argmax(axis=-2)  # [..., band]
+        mask = link_of[:, None] == keep[..., None, :]
         out[..., idx, :] = np.where(mask, block, 0.0)
     return out
 

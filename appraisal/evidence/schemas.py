@@ -29,6 +29,14 @@ OUTCOME_KINDS = ("death", "incidence", "prevalence", "event", "wellbeing")
 #: Outcome kinds whose cases are the people in a state in a year, counted again each year it lasts
 #: (so a cost or loss per case-year lasts that year, and names no phase of pathways/durations.csv).
 STATE_KINDS = ("prevalence", "wellbeing")
+#: What a change in an outcome of each kind counts, in the words the outputs use.
+OUTCOME_MEASURES = {
+    "death": "deaths",
+    "incidence": "new cases",
+    "event": "events",
+    "prevalence": "person-years with the condition",
+    "wellbeing": "person-years in the state",
+}
 FORMS = ("log_linear", "threshold_log_linear", "proportion_exposed", "linear", "power", "polynomial")
 MEASURES = ("RR", "HR", "OR", "slope", "exponent", "percent")
 #: What a characteristic's or mediator's value is: an amount in its unit, or a share of people (0-1).

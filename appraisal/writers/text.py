@@ -50,12 +50,15 @@ def summary_text(result: Result) -> str:
     lines.append("")
     health = result.health_summary()
     outcome_names = dict(zip(result.library.outcomes["outcome_id"], result.library.outcomes["name"]))
-    lines.append("Change in cases over the period".ljust(width) + "".join(o.rjust(col) for o in result.options))
+    lines.append("Change over the period".ljust(width) + "".join(o.rjust(col) for o in result.options))
+    lines.append("(new cases, events or deaths; person-years for a condition or state people live in)")
     for o in result.outcomes:
-        vals = health[health["outcome"] == o].set_index("option")["change_in_cases"]
+        rows = health[health["outcome"] == o].set_index("option")
+        in_state = rows["measure"].iloc[0].startswith("person-years")
+        label = f"person-years: {outcome_names[o]}" if in_state else outcome_names[o]
         lines.append(
-            textwrap.shorten(outcome_names[o], width - 2, placeholder="…").ljust(width)
-            + "".join(f"{vals[opt]:+,.2f}".rjust(col) for opt in result.options)
+            textwrap.shorten(label, width - 2, placeholder="…").ljust(width)
+            + "".join(f"{rows.loc[opt, 'change_in_cases']:+,.2f}".rjust(col) for opt in result.options)
         )
     deaths = health.groupby("option")["change_in_deaths"].sum()
     lines.append(

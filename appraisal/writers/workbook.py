@@ -151,7 +151,7 @@ def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFr
     for outcome in result.outcomes:
         h = health[health["outcome"] == outcome].set_index("option")
         rows.append(
-            {"Outcome": f"{names.get(outcome, outcome)}: change in cases"}
+            {"Outcome": f"{names.get(outcome, outcome)}: change in {h['measure'].iloc[0]}"}
             | {o: h.loc[o, "change_in_cases"] for o in result.options}
         )
     h = health.groupby("option")[["change_in_deaths", "change_in_life_years"]].sum()
@@ -243,7 +243,9 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
 
     row += 1
     ws.cell(
-        row=row, column=1, value="Health: change over the whole period (a negative change in cases is cases averted)"
+        row=row,
+        column=1,
+        value="Health: change over the whole period (a negative change is cases averted; a condition or state people live in is counted in person-years)",
     ).font = Font(bold=True)
     row = _table(ws, t["cases"], row + 1, {o: CASES for o in result.options})
 
