@@ -160,6 +160,8 @@ CODES: dict[str, str] = {
     "library.durations.length": "A duration gives a value above 0 and a unit, or is lifelong with both blank",
     "library.graph.acyclic": "Default links run one way, characteristic -> mediator -> outcome, with no cycle",
     "library.graph.mediator_between": "A mediator with a default link into it has one out of it (one with links out only waits, unused, for evidence into it)",
+    "library.graph.one_measure_per_outcome": "Two characteristics that measure the same thing (one construct) do not both reach an outcome by default links, unless their links share an overlap group (then only the larger counts)",
+    "library.graph.total_effect_once": "A default link whose estimate already includes a mechanism (its includes column) does not reach an outcome that a default route through that mechanism also reaches",
     "library.graph.counted_once": "No characteristic reaches both an outcome and a wider outcome it is part of",
     "library.ids.unique": "A table's key (its id column, or the columns that name a row) names each row once",
     "library.ids.unique_sources": "A source id is used once across pathways/sources.csv and unit_costs/sources.csv",

@@ -145,6 +145,12 @@ def _rates(root):
     return f"pathways/outcomes.csv row {row_of(root, 'outcomes', outcome_id='stroke_incidence')}, column outcome_id"
 
 
+def _make_default(root, link_id, **changes):
+    """Make an alternative a default that passes the table rules (design, contrast, outcome)."""
+    i = index_of(root, "links", link_id=link_id)
+    return edit(root, "links", i, is_default="yes", causal_basis="longitudinal", contrast_match="same", outcome_match="same", **changes)
+
+
 def _default_link(root, column, **changes):
     i = index_of(root, "links", is_default="yes")
     return f"{LINKS} row {edit(root, 'links', i, **changes)}, column {column}"
@@ -262,6 +268,8 @@ CASES = {
     "durations.no_overlap": lambda root: f"pathways/durations.csv row {append(root, 'durations', {**read_rows(root, 'durations')[0], 'age_to': str(int(read_rows(root, 'durations')[0]['age_to']) + 1)})}, column age_from",
     "graph.acyclic": _acyclic,
     "graph.mediator_between": _mediator_between,
+    "graph.one_measure_per_outcome": lambda root: _make_default(root, "walkability_t2d_denbraver2018", overlap_group="") and f"{LINKS} rows",
+    "graph.total_effect_once": lambda root: _make_default(root, "greenness_mortality_rojasrueda2019") and f"{LINKS} rows",
     "graph.counted_once": lambda root: (
         edit(root, "outcomes", index_of(root, "outcomes", outcome_id="ihd_incidence"), part_of=LIFE_TABLE_OUTCOME)
         and f"{LINKS} rows"

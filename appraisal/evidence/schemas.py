@@ -237,6 +237,7 @@ class Characteristics(_Provenance):
     valid_min: Series[str] = real()
     valid_max: Series[str] = real()
     how_to_measure: Series[str] = text()
+    construct: Series[str] = text()
     typical_england_value: Series[str] = real()
     typical_year: Series[str] = whole(required=False)
 
@@ -314,6 +315,7 @@ class Links(_Provenance):
     grade: Series[str] = choice(GRADES)
     grade_scale: Series[str] = choice(tuple(GRADE_SCALES))
     overlap_group: Series[str] = text(required=False)
+    includes: Series[str] = text(required=False)
     is_default: Series[str] = yes_no()
     default_reason: Series[str] = text()
 

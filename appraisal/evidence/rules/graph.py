@@ -72,3 +72,76 @@ def counted_once(t: Tables) -> list[Problem]:
                     )
                 wider = parent.get(wider)
     return p
+
+
+@rule(
+    "graph.one_measure_per_outcome",
+    "Two characteristics that measure the same thing (one construct) do not both reach an outcome by default links, "
+    "unless their links share an overlap group (then only the larger counts).",
+    phase="coverage",
+)
+def one_measure_per_outcome(t: Tables) -> list[Problem]:
+    g = t.graph
+    construct = dict(zip(t["characteristics"]["characteristic_id"], t["characteristics"]["construct"]))
+    group = dict(zip(t["links"]["link_id"], t["links"]["overlap_group"]))
+    reaching: dict[tuple[str, str], list[tuple[str, set[str], list[int]]]] = {}
+    for c in t["characteristics"]["characteristic_id"]:
+        if c not in g:
+            continue
+        for o in nx.descendants(g, c):
+            if g.nodes[o]["kind"] != "outcome":
+                continue
+            edges = [g.edges[e] for e in g.in_edges(o) if e[0] == c or nx.has_path(g, c, e[0])]
+            reaching.setdefault((construct[c], o), []).append(
+                (c, {group[e["link_id"]] for e in edges}, [e["row"] for e in edges])
+            )
+    p = []
+    for (what, o), chars in reaching.items():
+        if len(chars) < 2:
+            continue
+        shared = set.intersection(*(groups for _, groups, _ in chars)) - {""}
+        if not shared:
+            rows = sorted({r for _, _, rs in chars for r in rs})
+            p.append(
+                Problem(
+                    "library.graph.one_measure_per_outcome",
+                    at_rows("links", rows, "is_default"),
+                    f"{', '.join(c for c, _, _ in chars)} -> {o}",
+                    f"these characteristics all measure {what}: keep one default route to {o}, or put the links in one overlap group",
+                )
+            )
+    return p
+
+
+@rule(
+    "graph.total_effect_once",
+    "A default link whose estimate already includes a mechanism (its includes column) does not reach an outcome that "
+    "a default route through that mechanism also reaches.",
+    phase="coverage",
+)
+def total_effect_once(t: Tables) -> list[Problem]:
+    g = t.graph
+    construct = dict(zip(t["characteristics"]["characteristic_id"], t["characteristics"]["construct"]))
+    p = []
+    for r in t["links"][t["links"]["is_default"] & (t["links"]["includes"] != "")].to_dict("records"):
+        o = r["to_id"]
+        for part in (x.strip() for x in r["includes"].split(";")):
+            sources = [part] if part in g else [c for c, k in construct.items() if k == part and c in g]
+            rows = sorted(
+                {
+                    g.edges[e]["row"]
+                    for s in sources
+                    for e in g.in_edges(o)
+                    if e[0] != r["from_id"] and (e[0] == s or nx.has_path(g, s, e[0]))
+                }
+            )
+            if rows:
+                p.append(
+                    Problem(
+                        "library.graph.total_effect_once",
+                        at_rows("links", [r["_row"], *rows], "includes"),
+                        f"{r['link_id']} includes {part}",
+                        f"{o} is also reached through {part} by default: make the total-effect link an alternative, or the routes it contains",
+                    )
+                )
+    return p
