@@ -208,6 +208,14 @@ def _sources(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _reading_order(problem: Problem) -> tuple[str, int, str]:
+    """Problems in the order a reader meets them: by file, then row (or first row), then column."""
+    place = problem.place
+    file = getattr(place, "file", "")
+    row = getattr(place, "row", None) or (getattr(place, "rows", ()) or (0,))[0]
+    return (str(file), int(row), str(getattr(place, "column", "") or ""))
+
+
 def load_library(root: str | Path | None = None) -> Library:
     """Read and check the evidence library.
 
@@ -247,7 +255,7 @@ def load_library(root: str | Path | None = None) -> Library:
         problems += run("coverage", Tables(t, sources, graph))
     if problems:
         later = f" (the {', '.join(waiting)} rules run once these are mended)" if waiting else ""
-        raise LibraryError(f"The evidence library at {root}{later}", problems)
+        raise LibraryError(f"The evidence library at {root}{later}", sorted(problems, key=_reading_order))
     return Library(
         root=root,
         sources=sources,
