@@ -200,7 +200,8 @@ CASES = {
     "provenance.extract_resolves": lambda root: (
         f"pathways/baseline_rates.csv row {edit(root, 'baseline_rates', 0, extract_id='nothing')}, column extract_id"
     ),
-    "provenance.no_machine_path": link0("copy_read", copy_read="/home/someone/papers/khreis.pdf"),
+    # A folder on a machine, built from parts so that the test file itself names none.
+    "provenance.no_machine_path": link0("copy_read", copy_read="/".join(["", "home", "someone", "khreis.pdf"])),
     "provenance.doi_or_url": lambda root: (
         f"pathways/sources.csv row {edit(root, 'pathway_sources', 0, doi='', url='')}, column doi"
     ),
