@@ -74,6 +74,11 @@ def counted_once(t: Tables) -> list[Problem]:
     return p
 
 
+def _edges_into_from(g: nx.DiGraph, outcome: str, source: str) -> list[tuple[str, str]]:
+    """The default links into ``outcome`` on a route from ``source`` (its own link, or one through a mediator it feeds)."""
+    return [e for e in g.in_edges(outcome) if e[0] == source or nx.has_path(g, source, e[0])]
+
+
 @rule(
     "graph.one_measure_per_outcome",
     "Two characteristics that measure the same thing (one construct) do not both reach an outcome by default links, "
@@ -91,7 +96,7 @@ def one_measure_per_outcome(t: Tables) -> list[Problem]:
         for o in nx.descendants(g, c):
             if g.nodes[o]["kind"] != "outcome":
                 continue
-            edges = [g.edges[e] for e in g.in_edges(o) if e[0] == c or nx.has_path(g, c, e[0])]
+            edges = [g.edges[e] for e in _edges_into_from(g, o, c)]
             reaching.setdefault((construct[c], o), []).append(
                 (c, {group[e["link_id"]] for e in edges}, [e["row"] for e in edges])
             )
@@ -127,14 +132,7 @@ def total_effect_once(t: Tables) -> list[Problem]:
         o = r["to_id"]
         for part in (x.strip() for x in r["includes"].split(";")):
             sources = [part] if part in g else [c for c, k in construct.items() if k == part and c in g]
-            rows = sorted(
-                {
-                    g.edges[e]["row"]
-                    for s in sources
-                    for e in g.in_edges(o)
-                    if e[0] != r["from_id"] and (e[0] == s or nx.has_path(g, s, e[0]))
-                }
-            )
+            rows = sorted({g.edges[e]["row"] for src in sources for e in _edges_into_from(g, o, src) if e[0] != r["from_id"]})
             if rows:
                 p.append(
                     Problem(
