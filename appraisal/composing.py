@@ -3,15 +3,18 @@ one-way sensitivity, confidence, and the value judgements (the same proposal und
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from appraisal.analysis.confidence import evidence_shares
 from appraisal.analysis.monte_carlo import DEFAULT_SEED, monte_carlo
 from appraisal.analysis.sensitivity import one_way_sensitivity
 from appraisal.engine.accounts import account, run_accounts
+from appraisal.engine.cohort import closed_cohort_qalys
 from appraisal.engine.model import Model, build_model
 from appraisal.engine.run import check_finite, cost_units, run_model
 from appraisal.evidence.library import Library, load_library
+from appraisal.evidence.schemas import COMPONENTS
 from appraisal.proposal import DeathValuation, Discounting, Proposal
 from appraisal.result import Result
 
@@ -24,7 +27,7 @@ def judgement_settings(proposal: Proposal) -> dict[str, dict[str, object]]:
     discounted with the standard schedule; ``no_discounting``.
     """
     s = proposal.settings
-    other = DeathValuation.VPF if s.mortality_valuation is DeathValuation.LIFE_YEARS else DeathValuation.LIFE_YEARS
+    other = DeathValuation.VPF if s.mortality_valuation is DeathValuation.QALYS else DeathValuation.QALYS
     return {
         "as_set": {},
         "other_death_valuation": {"mortality_valuation": other},
@@ -39,10 +42,35 @@ def _central_total(model: Model) -> list[float]:
     return [float(x) for x in accounts.pv[0].sum(axis=(0, 2))]
 
 
+def closed_cohort_totals(model: Model, library: Library) -> list[float]:
+    """Each option's total present value with deaths valued by QALYs lived by a closed cohort instead of the open population.
+
+    ``model`` values deaths by QALYs. Its present value of the QALYs the open population
+    loses is taken out and that of the closed cohort's (:func:`appraisal.engine.cohort.closed_cohort_qalys`)
+    put in, at the same value of a QALY and the health discount schedule.
+    """
+    annual = run_model(model, model.central_link_values)
+    units = cost_units(model, annual)[0]  # [site, option, pathway, row]
+    costs = model.costs.table
+    qaly_rows = (costs["basis"] == "per_qaly_lost").to_numpy()
+    pvf = np.einsum("slrb,pl->spr", model.pv_factors, model.lag_onehot)
+    value = model.central_cost_values[0] * qaly_rows
+    open_pv = np.einsum("sopr,r,spr->o", units, value, pvf)
+    totals = np.array(_central_total(model))
+    if not qaly_rows.any():
+        return [float(x) for x in totals]
+    per_qaly = float(model.costs.table.loc[qaly_rows, "uplifted"].iloc[0])
+    discount = model.costs.discount[list(COMPONENTS).index("mortality")]
+    gained = closed_cohort_qalys(model, library, annual[0])  # [site, option, year]
+    closed_pv = -np.einsum("soy,y->o", gained, discount) * per_qaly
+    return [float(x) for x in totals - open_pv + closed_pv]
+
+
 def value_judgements(proposal: Proposal, library: Library, options: list[str], as_set: list[float]) -> pd.DataFrame:
     """``scenario`` (an id of :func:`judgement_settings`) x option: total present value under each value judgement.
 
-    ``as_set`` is each option's total from the run already made with the settings as given.
+    ``as_set`` is each option's total from the run already made with the settings as given. The last
+    scenario, ``closed_cohort``, values deaths by QALYs in a closed cohort (:func:`closed_cohort_totals`).
     """
     rows = []
     for scenario, change in judgement_settings(proposal).items():
@@ -52,6 +80,10 @@ def value_judgements(proposal: Proposal, library: Library, options: list[str], a
         else:
             totals = as_set
         rows.append({"scenario": scenario, **dict(zip(options, totals))})
+    qalys = proposal.model_copy(
+        update={"settings": proposal.settings.model_copy(update={"mortality_valuation": DeathValuation.QALYS})}
+    )
+    rows.append({"scenario": "closed_cohort", **dict(zip(options, closed_cohort_totals(build_model(qalys, library), library)))})
     return pd.DataFrame(rows, columns=["scenario", *options])
 
 

@@ -105,35 +105,15 @@ CELLS: dict[str, Cell] = {
         choices=tuple(Discounting),
         default="green_book",
     ),
-    "settings.effect_lag_years": Cell(
-        SETTINGS,
-        "C8",
-        "Lag before effects begin (years)",
-        "whole",
-        "Years after the start year before any health effect begins.",
-        low=0,
-        high=124,
-        default=0,
-    ),
-    "settings.ramp_years": Cell(
-        SETTINGS,
-        "C9",
-        "Ramp-in of effects (years)",
-        "whole",
-        "Effects build up in a straight line over this many years to full strength (0 = at once).",
-        low=0,
-        high=124,
-        default=5,
-    ),
     "settings.mortality_valuation": Cell(
         SETTINGS,
-        "C10",
+        "C8",
         "Valuing deaths",
         "choice",
-        "life_years: discounted life-years lost valued at the Green Book value of a QALY; "
-        "vpf: the value of a prevented fatality per death.",
+        "qalys: quality-adjusted life-years lost (life table, England utility norms) at the Green Book value "
+        "of a QALY; vpf: the value of a prevented fatality per death brought forward or postponed among residents.",
         choices=tuple(DeathValuation),
-        default="life_years",
+        default="qalys",
     ),
 }
 

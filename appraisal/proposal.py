@@ -65,7 +65,7 @@ class Discounting(StrEnum):
 class DeathValuation(StrEnum):
     """How a death is valued."""
 
-    LIFE_YEARS = "life_years"
+    QALYS = "qalys"
     VPF = "vpf"
 
 
@@ -85,11 +85,10 @@ class Settings(_Model):
         description="green_book: standard schedule for financial costs, health schedule for health-valued costs; "
         "standard: the standard schedule for everything (a sensitivity test); none: no discounting.",
     )
-    effect_lag_years: Whole = Field(0, ge=0, description="Years after start_year before effects begin.")
-    ramp_years: Whole = Field(0, ge=0, description="Years over which effects build linearly to full strength.")
     mortality_valuation: DeathValuation = Field(
-        DeathValuation.LIFE_YEARS,
-        description="Value deaths by discounted life-years lost (QALY value) or by the value of a prevented fatality.",
+        DeathValuation.QALYS,
+        description="Value deaths by the quality-adjusted life-years the life table finds lost, at the value of a QALY, "
+        "or by the value of a prevented fatality per death brought forward or postponed among residents.",
     )
 
 

@@ -14,12 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from appraisal import demography
 from appraisal.analysis.monte_carlo import PERCENTILES, Uncertainty
-from appraisal.engine.accounts import Accounts, landing_all, outcome_totals
+from appraisal.demography import LIFE_TABLE_OUTCOME
+from appraisal.engine.accounts import Accounts, landing_all, yearly_health
 from appraisal.engine.model import Model
+from appraisal.engine.run import run_model
 from appraisal.evidence.library import Library, applied_as, link_text
 from appraisal.evidence.schemas import COMPONENTS, OUTCOME_MEASURES, STATE_KINDS
 from appraisal.proposal import Proposal
+
+#: The health columns of :meth:`Result.cases` and :meth:`Result.health_summary`, in the order of the accounts' last axis.
+HEALTH_COLUMNS = ("change_in_cases", "change_in_deaths", "change_in_life_years_lost", "change_in_qalys_lost")
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,11 @@ class Result:
     uncertainty: Uncertainty | None = None
 
     @property
+    def central_annual(self) -> np.ndarray:
+        """``[site, option, pathway, band]`` central annual change in cases at full occupancy and full effect."""
+        return run_model(self.model, self.model.central_link_values)[0]
+
+    @property
     def options(self) -> list[str]:
         """Option names, in order."""
         return list(self.model.options)
@@ -67,34 +78,26 @@ class Result:
 
     # ---- tables -------------------------------------------------------------
     def cases(self) -> pd.DataFrame:
-        """Change in cases, deaths and life-years by option, outcome, age band and year.
+        """Change in cases, deaths, life-years and QALYs by option, outcome, age band and year (central values).
 
-        Deaths are the change in cases of fatal outcomes; life-years lost are
-        deaths x remaining life expectancy at the band's age (undiscounted).
+        For a fatal outcome, ``change_in_cases`` is the change in deaths among the site's
+        residents in the year (deaths brought forward, or postponed if negative);
+        ``change_in_deaths`` is the net change in deaths in the year: that change, plus the
+        later deaths of people whose death was postponed (or less those brought forward),
+        followed at England's baseline death rates (the life table). Life-years and QALYs
+        lost are the person-years, and the person-years weighted by England's utility norms,
+        of the same people, year by year; the age band is the age at which the death was
+        postponed. Percentiles are given for the period totals (:meth:`health_summary`).
         """
         m = self.model
-        fatal = m.fatal[None, :, None, None]
-        life = m.life_expectancy[None, None, :, None]
-        cases = np.einsum("sokb,sy->okby", self.central.by_band[0], m.profile)
+        h = yearly_health(m, self.central.by_band)[0]  # [option, outcome, band, 4, year]
         idx = pd.MultiIndex.from_product(
             [self.options, self.outcomes, self.library.band_labels, m.years], names=["option", "outcome", "age_band", "year"]
         )
-        out = pd.DataFrame(
-            {
-                "change_in_cases": cases.ravel(),
-                "change_in_deaths": (cases * fatal).ravel(),
-                "change_in_life_years": (cases * fatal * life).ravel(),
-            },
+        return pd.DataFrame(
+            {col: h[:, :, :, j, :].ravel() for j, col in enumerate(HEALTH_COLUMNS)},
             index=idx,
         ).reset_index()
-        u = self.uncertainty
-        if u is not None:
-            for i, q in enumerate(PERCENTILES):
-                c = np.einsum("sokb,sy->okby", u.cases_by_band[i], m.profile)
-                out[f"change_in_cases_p{q}"] = c.ravel()
-                out[f"change_in_deaths_p{q}"] = (c * fatal).ravel()
-                out[f"change_in_life_years_p{q}"] = (c * fatal * life).ravel()
-        return out
 
     def cost_landing(self) -> pd.DataFrame:
         """Change in cost by option, bearer, component and year: £ undiscounted and present value."""
@@ -169,29 +172,63 @@ class Result:
         return out
 
     def health_summary(self) -> pd.DataFrame:
-        """Per option and outcome: change in cases, deaths and life-years over the whole period.
+        """Per option and outcome: change in cases, deaths, life-years and QALYs over the whole period.
 
         ``measure`` says what a case of the outcome is (:data:`appraisal.evidence.schemas.OUTCOME_MEASURES`):
         new cases of an incidence outcome, events, deaths, or, for a prevalence or wellbeing
         outcome, person-years in the state, since a person in it is counted in each year;
         ``average_people_per_year`` is then the change in person-years over the years of the
-        period (blank for other kinds).
+        period (blank for other kinds). For a fatal outcome, ``change_in_cases`` counts deaths
+        brought forward (postponed if negative) among residents and ``change_in_deaths`` the net
+        change within the period (see :meth:`cases`).
         """
-        cols = ["change_in_cases", "change_in_deaths", "change_in_life_years"]
-        totals = outcome_totals(self.model, self.central.by_band)[0]  # [option, outcome, 3]
+        totals = self.central.totals[0]  # [option, outcome, 4]
         out = pd.DataFrame({"option": np.repeat(self.options, len(self.outcomes)), "outcome": self.outcomes * len(self.options)})
         kinds = self.library.outcomes.set_index("outcome_id")["kind"]
         out["measure"] = out["outcome"].map(kinds).map(OUTCOME_MEASURES)
-        for j, col in enumerate(cols):
+        for j, col in enumerate(HEALTH_COLUMNS):
             out[col] = totals[:, :, j].ravel()
         state = out["outcome"].map(kinds).isin(STATE_KINDS)
         out["average_people_per_year"] = np.where(state, out["change_in_cases"] / len(self.model.years), np.nan)
         u = self.uncertainty
         if u is not None:
             for i, q in enumerate(PERCENTILES):
-                for j, col in enumerate(cols):
+                for j, col in enumerate(HEALTH_COLUMNS):
                     out[f"{col}_p{q}"] = u.totals[i, :, :, j].ravel()
         return out
+
+    def life_expectancy(self) -> pd.DataFrame:
+        """Period life expectancy at birth by sex: England's baseline and each option's, at full effect.
+
+        Each option's death rates are England's central rates (by single year of age and sex)
+        times the ratio the option makes of the residents' deaths in each age band once every
+        lag has run its course and the site is fully occupied (all fatal outcomes together,
+        as hazard changes within all-cause mortality). Life expectancy follows from the
+        life table of those rates (:func:`appraisal.demography.life_expectancy`). The
+        baseline is England's; the site's own baseline death rates are not known.
+        """
+        m = self.model
+        lib = self.library
+        rates = lib.death_rates  # [sex, age]
+        band_rate = lib.band_rates[LIFE_TABLE_OUTCOME]  # deaths per person per year, by band
+        pop = m.residents  # [site, band]
+        fatal_paths = m.onehot[:, m.fatal].sum(axis=1) > 0
+        annual = self.central_annual  # [site, option, pathway, band]
+        change = annual[:, :, fatal_paths, :].sum(axis=(0, 2))  # [option, band] deaths a year
+        per_person = np.divide(change, pop.sum(axis=0), out=np.zeros_like(change), where=pop.sum(axis=0) > 0)
+        ratio = 1.0 + np.divide(per_person, band_rate, out=np.zeros_like(per_person), where=band_rate > 0)
+        by_age = ratio[:, demography.band_of_age()]  # [option, age]
+        e0_base = demography.life_expectancy(demography.probability_of_death(rates))[:, 0]
+        e0 = demography.life_expectancy(demography.probability_of_death(rates[None] * by_age[:, None, :]))[..., 0]
+        return pd.DataFrame(
+            {
+                "option": np.repeat(self.options, len(demography.SEXES)),
+                "sex": list(demography.SEXES) * len(self.options),
+                "baseline_years": np.tile(e0_base, len(self.options)),
+                "option_years": e0.ravel(),
+                "change_days": (e0 - e0_base[None, :]).ravel() * 365.25,
+            }
+        )
 
     def sensitivity(self) -> pd.DataFrame:
         """One-way sensitivity of each option's total present value to each link and unit cost
@@ -297,7 +334,7 @@ class Result:
         return pd.DataFrame(rows, columns=["kind", "id", "what", "ages", "why"])
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name: summary, cost_landing, by_pathway, cases, health_summary, evidence, not_counted."""
+        """Every table by name: summary, cost_landing, by_pathway, cases, health_summary, evidence, not_counted, life_expectancy."""
         return {
             "summary": self.summary(),
             "cost_landing": self.cost_landing(),
@@ -306,6 +343,7 @@ class Result:
             "health_summary": self.health_summary(),
             "evidence": self.evidence(),
             "not_counted": self.not_counted(),
+            "life_expectancy": self.life_expectancy(),
         }
 
 

@@ -30,8 +30,8 @@ DISCOUNTING_WORDS = {
 
 #: How deaths are valued, in words, by setting.
 DEATH_VALUATION_WORDS = {
-    DeathValuation.LIFE_YEARS: "discounted life-years lost (QALY value)",
-    DeathValuation.VPF: "the value of a prevented fatality",
+    DeathValuation.QALYS: "quality-adjusted life-years lost, from the life table, at the value of a QALY",
+    DeathValuation.VPF: "the value of a prevented fatality, per death brought forward or postponed among residents",
 }
 
 #: The row that gives the benefit under a table of changes in cost.
@@ -61,13 +61,14 @@ def judgement_label(scenario: str, settings: Settings) -> str:
     if scenario == "other_death_valuation":
         other = (
             "the value of a prevented fatality"
-            if settings.mortality_valuation is DeathValuation.LIFE_YEARS
-            else "life-years lost"
+            if settings.mortality_valuation is DeathValuation.QALYS
+            else "quality-adjusted life-years lost"
         )
         return f"deaths valued by {other}"
     return {
         "as_set": "as set",
         "health_at_standard_rate": "health effects at the standard discount rate",
+        "closed_cohort": "deaths valued by QALYs in a closed cohort (no one replaces residents who leave or die)",
         "no_discounting": "no discounting",
     }[scenario]
 

@@ -59,9 +59,11 @@ def kernel_inputs(model):
         "base": model.base_cases[0],
         "band_weight": model.costs.band_weight,
         "match": model.match,
-        "pvf": model.pv_factors[0],
+        "pvf": model.pv_factors[0],  # [lag, row, bearer]
         "shares": model.costs.shares,
-        "timing": model.costs.timing[0],
+        "timing": model.costs.timing[0],  # [lag, row, year]
+        "lag_onehot": model.lag_onehot,
+        "yearly_total": model.yearly[0].sum(axis=-1),  # [lag, band, 4]
     }
 
 
@@ -86,15 +88,17 @@ def bare_kernel(a, draws: int, seed: int):
     total = np.einsum("dopb,pk->dokb", lr, a["onehot"])
     annual = a["base"] * lr * risk.change_factor(total)[:, :, a["out_idx"], :]
     money = np.einsum("dopb,rb,pr->dopr", annual, a["band_weight"], a["match"]) * cv[:, None, None, :]
-    row_cost = money.sum(axis=2)
-    pv = np.einsum("dor,rb->dob", row_cost, a["pvf"])
-    path_pv = np.einsum("dopr,r->dop", money, a["pvf"].sum(axis=1))
-    by_band = np.einsum("dopb,pk->dokb", annual, a["onehot"])
+    row_cost = np.einsum("dopr,pl->dolr", money, a["lag_onehot"])
+    pv = np.einsum("dolr,lrb->dob", row_cost, a["pvf"])
+    path_pv = np.einsum("dopr,pl,lr->dop", money, a["lag_onehot"], a["pvf"].sum(axis=2), optimize=True)
+    by_band = np.einsum("dopb,pl,pk->dolkb", annual, a["lag_onehot"], a["onehot"], optimize=True)
+    totals = np.einsum("dolkb,lbj->dokj", by_band, a["yearly_total"], optimize=True)
     q = (5, 50, 95)
-    out = [np.percentile(x, q, axis=0) for x in (pv, path_pv, by_band, annual.sum(axis=3))]
+    out = [np.percentile(x, q, axis=0) for x in (pv, path_pv, totals, annual.sum(axis=3))]
     for o in range(row_cost.shape[1]):
         for b in range(a["shares"].shape[1]):
-            out.append(np.percentile(np.einsum("dr,rc,ry->dcy", row_cost[:, o], a["shares"][:, b], a["timing"]), q, axis=0))
+            landing = np.einsum("dlr,rc,lry->dcy", row_cost[:, o], a["shares"][:, b], a["timing"], optimize=True)
+            out.append(np.percentile(landing, q, axis=0))
     return out
 
 

@@ -102,7 +102,8 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
     Population: 500 males and 500 females at every single year of age 0..99 (100,000 people).
     Outcome ``o`` (incidence, ages 0-120) has baseline rate 10 per 1,000 a year at every age;
     outcome ``death`` (fatal) has q = 0.01 at every age. Unit costs: ``o`` costs £1,000 per
-    case to the NHS (price year 2020); ``death`` costs £50,000 per life-year lost to households.
+    case to the NHS (price year 2020); ``death`` costs £50,000 per QALY lost to households. No
+    lags (every effect in full from its first year) and no utility norms (a life-year is a QALY).
     Price index: 2020 = 80, 2024 = 100. Discounting: standard 3.5% (years 0-30) then 3.0%;
     health 1.5% (years 0-30) then 1.29%.
     """
@@ -221,6 +222,8 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
         ],
     )
     write_rows(root, "life_expectancy", [])
+    write_rows(root, "lags", [])
+    write_rows(root, "utility_norms", [])
     cost = {
         "delay_years": "",
         "per": "",
@@ -253,7 +256,7 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
                 "outcome_id": "death",
                 "component": "mortality",
                 "bearer": "households",
-                "basis": "per_life_year_lost",
+                "basis": "per_qaly_lost",
                 "value": "50000",
                 "price_year": "2024",
             },
@@ -262,7 +265,12 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
     write_rows(root, "health_state_losses", [])
     write_rows(root, "curves", [])
     write_rows(root, "parameters", [])
-    write_rows(root, "gaps", [])
+    # The tiny library's links have no published lag: each says so in the gaps table, as the library requires.
+    write_rows(
+        root,
+        "gaps",
+        [{"pathway": f"lag: {link['link_id']}", "group": "all", "what_was_searched": "test", "why_out": "test"} for link in links],
+    )
     write_rows(
         root,
         "cost_coverage",

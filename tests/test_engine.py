@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import read_rows, tiny_library, tiny_proposal, write_rows
+from conftest import PROV, read_rows, tiny_library, tiny_proposal, write_rows
 
 from appraisal import appraise, load_library
 
@@ -166,37 +166,80 @@ def test_link_age_range_limits_its_effect(tmp_path):
     assert result.cases()["change_in_cases"].sum() == pytest.approx(500.0)
 
 
-def test_deaths_are_valued_by_discounted_life_years(tmp_path):
-    """A constant hazard gives a life table with a closed form, so the expected value owes nothing to the engine.
+def test_deaths_enter_a_life_table_and_quality_adjusted_life_years_are_valued(tmp_path):
+    """A constant hazard gives the life table in closed form, so the expected values owe nothing to the engine.
 
-    With q = 0.01 at every age, deaths spread evenly over each year of age (a_x = 0.5) and the
-    open age closed with L = l / m, m = 2q / (2 - q), remaining life expectancy is the same at
-    every age: e_x = (1 - q/2) / q = 99.5 years. Each death loses 99 whole years and half a year,
-    the first counted in full and later ones discounted at the health rate 1.5%:
-    sum_{k=0}^{98} 1.015^-k + 0.5 x 1.015^-99 discounted life-years, at £50,000 each.
+    With q = 0.01 at every age the IOMLIFET central rate is m = 2q / (2 - q) and the chance of
+    surviving a year S = (2 - m) / (2 + m) = 1 - q. RR 2 for one unit doubles the residents'
+    deaths: 1,000 more a year among 100,000 residents held at full occupancy. A death brought
+    forward at mid-year loses half a year in its year; the person would then have entered each
+    later year k with chance S^(k-1), living (1 + S) / 2 of it, and died in it with chance
+    S^(k-1) (1 - S). So over three years, with no utility norms (a life-year is a QALY):
+    life-years lost 500, 500 + 995 and 500 + 995 + 985.05; net change in deaths 1,000, 990
+    and 980.1 (the deaths brought forward no longer happen later). The QALYs are valued at
+    £50,000 each, discounted at the health rate 1.5%.
     """
     link = {**LOG_X, "link_id": "x_d", "to_id": "death"}
     lib = load_library(tiny_library(tmp_path, [link]))
-    result = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}), lib)
-    cases = result.cases()
-    # RR 2 for one unit: 1% of 100,000 people die a year at baseline, so 1,000 more deaths.
-    assert cases["change_in_deaths"].sum() == pytest.approx(1000.0)
-    q = 0.01
-    life_expectancy = (1 - q / 2) / q
-    assert cases["change_in_life_years"].sum() == pytest.approx(1000.0 * life_expectancy)
+    result = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, period_years=3), lib)
+    by_year = result.cases().groupby("year")[["change_in_cases", "change_in_deaths", "change_in_life_years_lost"]].sum()
+    s = 0.99
+    assert by_year["change_in_cases"].tolist() == pytest.approx([1000.0, 1000.0, 1000.0])
+    assert by_year["change_in_deaths"].tolist() == pytest.approx([1000.0, 1000.0 - 10.0, 1000.0 - 10.0 - 9.9])
+    lost = [500.0, 500.0 + 1000 * (1 + s) / 2, 500.0 + 1000 * (1 + s) / 2 + 1000 * s * (1 + s) / 2]
+    assert by_year["change_in_life_years_lost"].tolist() == pytest.approx(lost)
     v = 1 / 1.015
-    discounted_life_years = sum(v**k for k in range(99)) + 0.5 * v**99
-    assert total(result, "households")["up"] == pytest.approx(1000.0 * discounted_life_years * 50_000)
+    assert total(result, "households")["up"] == pytest.approx(sum(x * v**k for k, x in enumerate(lost)) * 50_000)
+    summary = result.health_summary().set_index("outcome").loc["death"]
+    assert summary["change_in_qalys_lost"] == pytest.approx(sum(lost))
 
 
-def test_occupancy_and_ramp_in_shape_the_years(tmp_path):
-    lib = load_library(tiny_library(tmp_path, [LOG_X]))
-    data_options = {"up": {"x": 1.0}}
-    proposal = tiny_proposal(lib, {"x": 0.0}, data_options, period_years=4, ramp_years=2, effect_lag_years=1)
+def test_utility_norms_weight_the_life_years_a_death_takes(tmp_path):
+    """With a norm of 0.8 at every age, each life-year lost is 0.8 of a QALY; deaths and life-years are unchanged."""
+    link = {**LOG_X, "link_id": "x_d", "to_id": "death"}
+    root = tiny_library(tmp_path, [link])
+    write_rows(
+        root,
+        "utility_norms",
+        [{"sex": sex, "age": str(a), "utility": "0.8", "instrument": "test", **PROV} for sex in ("male", "female") for a in range(121)],
+    )
+    lib = load_library(root)
+    health = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, period_years=3), lib).health_summary()
+    row = health.set_index("outcome").loc["death"]
+    assert row["change_in_qalys_lost"] == pytest.approx(0.8 * row["change_in_life_years_lost"])
+
+
+def test_occupancy_increments_each_start_the_lag_of_the_evidence(tmp_path):
+    """Occupancy 0.5 then 1.0 two years later, and a lag reaching 0, 0.5 and 1 of the effect in its
+    first three years: the first half of the residents follow the lag from year 0, the second half
+    from year 2, so the share of the full change is 0, 0.25, 0.5, 0.75 (0.5 x 1 + 0.5 x 0.5), 1."""
+    root = tiny_library(tmp_path, [{**LOG_X, "lag_id": "test_lag"}])
+    write_rows(
+        root,
+        "lags",
+        [
+            {"lag_id": "test_lag", "year": str(y), "cumulative_share": str(v), "interval_kind": "none", **PROV}
+            for y, v in ((1, 0.0), (2, 0.5), (3, 1.0))
+        ],
+    )
+    lib = load_library(root)
+    proposal = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, period_years=5)
     proposal = proposal.model_copy(update={"occupancy": {2030: 0.5, 2032: 1.0}})
     years = appraise(proposal, lib).cases().groupby("year")["change_in_cases"].sum()
-    # occupancy 0.5, 0.5, 1, 1; ramp 0, 0.5, 1, 1 -> 0, 250, 1000, 1000
-    assert years.tolist() == pytest.approx([0.0, 250.0, 1000.0, 1000.0])
+    assert years.tolist() == pytest.approx([0.0, 250.0, 500.0, 750.0, 1000.0])
+
+
+def test_a_step_change_reproduces_the_pm25_lag_profile():
+    """The US EPA 20-year profile as shipped: 30% of the effect in year 1, 12.5% a year in years
+    2-5 and 1/75 a year in years 6-20; a step change in occupancy (full from year 0) reproduces it."""
+    from appraisal.engine.model import time_profiles
+
+    lib = load_library()
+    w = lib.lag_profile("us_epa_20_year", 25)
+    expected = np.concatenate([[0.3], 0.3 + 0.125 * np.arange(1, 5), 0.8 + np.arange(1, 16) / 75, np.ones(5)])
+    assert w == pytest.approx(expected)
+    g = time_profiles(np.ones((1, 25)), w[None, :])
+    assert g[0, 0] == pytest.approx(expected)
 
 
 def test_costs_are_discounted_with_the_standard_schedule(tmp_path):
@@ -413,7 +456,7 @@ def test_a_cost_lasts_as_long_as_its_phase_in_the_durations_table(tmp_path):
     costs[0].update(basis="per_case_year", phase="after_a_year", value="100", price_year="2024")
     write_rows(root, "unit_costs", costs)
     lib = load_library(root)
-    proposal = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, discounting="none", period_years=6, effect_lag_years=0, ramp_years=0)
+    proposal = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, discounting="none", period_years=6)
     cl = appraise(proposal, lib, analyses=False).cost_landing()
     nhs = cl[(cl["bearer"] == "nhs") & (cl["option"] == "up")]
     by_year = nhs.groupby("year")["change_gbp"].sum().to_numpy()
@@ -445,3 +488,33 @@ def test_walking_and_cycling_add_their_met_hours_before_one_dose_response(tmp_pa
     cases = result.cases().groupby("option")["change_in_cases"].sum()
     assert cases["walk"] == pytest.approx(1000 * (0.5 ** (4 / 8) - 1), rel=1e-9)
     assert cases["both"] == pytest.approx(1000 * (0.5 ** (10.8 / 8) - 1), rel=1e-9)
+
+
+def test_life_expectancy_at_birth_follows_the_option_death_rates(tmp_path):
+    """RR 2 on deaths at every age doubles the central death rate m = 2q / (2 - q) (q = 0.01). With a
+    constant rate the life table has the closed form e0 = (1 - q/2) / q, q = 2m / (2 + m)."""
+    link = {**LOG_X, "link_id": "x_d", "to_id": "death"}
+    lib = load_library(tiny_library(tmp_path, [link]))
+    table = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}), lib, analyses=False).life_expectancy()
+    m = 2 * (2 * 0.01 / 1.99)
+    q = 2 * m / (2 + m)
+    assert table["baseline_years"].tolist() == pytest.approx([(1 - 0.005) / 0.01] * 2)
+    assert table["option_years"].tolist() == pytest.approx([(1 - q / 2) / q] * 2)
+    assert (table["change_days"] < 0).all()
+
+
+def test_the_closed_cohort_follows_the_residents_who_moved_in(tmp_path):
+    """100,000 residents arrive in year 0 and nobody replaces them. RR 2 on deaths at every age doubles
+    the central rate m = 2q / (2 - q) (q = 0.01); with S = (2 - m) / (2 + m) the cohort lives
+    P S^t (1 + S) / 2 person-years in year t, so the option's change is that with S' less that with S."""
+    from appraisal.engine.cohort import closed_cohort_qalys
+    from appraisal.engine.model import build_model
+    from appraisal.engine.run import run_model
+
+    lib = load_library(tiny_library(tmp_path, [{**LOG_X, "link_id": "x_d", "to_id": "death"}]))
+    model = build_model(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, period_years=3), lib)
+    gained = closed_cohort_qalys(model, lib, run_model(model, model.central_link_values)[0])
+    m = 2 * 0.01 / 1.99
+    s, s2 = (2 - m) / (2 + m), (2 - 2 * m) / (2 + 2 * m)
+    expected = [100_000 * (s2**t * (1 + s2) - s**t * (1 + s)) / 2 for t in range(3)]
+    assert gained[0, 0] == pytest.approx(expected)

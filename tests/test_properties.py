@@ -40,7 +40,7 @@ def option_values(library):
 def test_an_option_identical_to_the_baseline_changes_nothing(library, example):
     same = with_options(example, library, {"same": dict(example.baseline)})
     result = appraise(same, library)
-    assert (result.cases()[["change_in_cases", "change_in_deaths", "change_in_life_years"]] == 0).all().all()
+    assert (result.cases()[["change_in_cases", "change_in_deaths", "change_in_life_years_lost", "change_in_qalys_lost"]] == 0).all().all()
     assert (result.cost_landing()[["change_gbp", "present_value_gbp"]] == 0).all().all()
     assert (result.by_pathway()[["change_in_cases", "present_value_gbp"]] == 0).all().all()
 
@@ -62,7 +62,7 @@ def test_costs_split_across_bearers_sum_to_the_total(library, example, data):
     result = appraise(with_options(example, library, {"o": values}), library)
     cr = result.model.costs
     # Every unit cost, before the bearer split: units x £ each x timing, summed over sites, pathways, rows and years.
-    by_row = np.einsum("sopr,r,sry->o", result.units, cr.table["uplifted"].to_numpy(float), cr.timing)
+    by_row = np.einsum("sopr,r,pl,slry->o", result.units, cr.table["uplifted"].to_numpy(float), result.model.lag_onehot, cr.timing)
     landed = result.cost_landing().groupby("option")["change_gbp"].sum()
     assert landed["o"] == pytest.approx(by_row[0], rel=1e-9, abs=1e-6)
     summary = result.summary().set_index("bearer")

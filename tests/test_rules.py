@@ -146,8 +146,10 @@ def _rates(root):
 
 
 def _make_default(root, link_id, **changes):
-    """Make an alternative a default that passes the table rules (design, contrast, outcome)."""
+    """Make an alternative a default that passes the table rules (design, contrast, outcome, a lag or a gaps row)."""
     i = index_of(root, "links", link_id=link_id)
+    if not read_rows(root, "links")[i]["lag_id"]:
+        append(root, "gaps", {"pathway": f"lag: {link_id}", "group": "all", "what_was_searched": "test", "why_out": "test"})
     return edit(root, "links", i, is_default="yes", causal_basis="longitudinal", contrast_match="same", outcome_match="same", **changes)
 
 
@@ -187,6 +189,14 @@ def _first(table):
 
 
 link0, cost0, dur0 = _first("links"), _first("unit_costs"), _first("durations")
+lag0, utility0 = _first("lags"), _first("utility_norms")
+
+def _unlisted_lag(root):
+    """Blank the lag of the PM2.5 deaths link, which has no gaps row (it has a published lag)."""
+    rows = read_rows(root, "links")
+    k = next(i for i, r in enumerate(rows) if r["link_id"] == "pm25_allcause_mortality_chen_hoek")
+    return f"{LINKS} row {edit(root, 'links', k, lag_id='')}, column lag_id"
+
 
 #: rule id -> a mutation of a library copy that breaks it, returning the start of the problem's place.
 CASES = {
@@ -263,6 +273,10 @@ CASES = {
     "discounting.rate_fraction": lambda root: (
         f"unit_costs/discount_rates.csv row {edit(root, 'discount_rates', 0, rate='1.5')}, column rate"
     ),
+    "lags.known": link0("lag_id", lag_id="no_such_lag"),
+    "lags.profile": lag0("cumulative_share", cumulative_share="1.5"),
+    "lags.unpublished_listed": lambda root: _unlisted_lag(root),
+    "utility.range": utility0("utility", utility="1.2"),
     "durations.outcome_known": dur0("outcome_id", outcome_id="no_such_outcome"),
     "durations.not_death": dur0("outcome_id", outcome_id=LIFE_TABLE_OUTCOME),
     "durations.length": dur0("value", unit=""),

@@ -30,7 +30,7 @@ def _tables(result):
     return {k: v for k, v in result.tables().items() if k != "evidence"}
 
 
-def test_zero_width_intervals_give_exactly_the_central_run(library_copy, library):
+def test_zero_width_intervals_give_the_central_run(library_copy, library):
     for table, cols in (("links", ("low", "high")), ("unit_costs", ("low", "high")), ("health_state_losses", ("low", "high"))):
         rows = read_rows(library_copy, table)
         for r in rows:
@@ -44,7 +44,8 @@ def test_zero_width_intervals_give_exactly_the_central_run(library_copy, library
     for name, table in _tables(result).items():
         for col in [c for c in table.columns if c.endswith(("_p5", "_p50", "_p95"))]:
             central = col.rsplit("_p", 1)[0]
-            np.testing.assert_array_equal(table[col].to_numpy(), table[central].to_numpy(), err_msg=f"{name}.{col}")
+            # Equal to rounding: the yearly landing sums over rows with BLAS, whose order can differ with the number of draws.
+            np.testing.assert_allclose(table[col].to_numpy(), table[central].to_numpy(), rtol=1e-12, atol=1e-6, err_msg=f"{name}.{col}")
     prob = result.summary()["probability_lower_cost"].to_numpy()
     pv = result.summary()["present_value_gbp"].to_numpy()
     np.testing.assert_array_equal(prob, (pv < 0).astype(float))

@@ -56,6 +56,8 @@ def fill_by_hand(path, proposal) -> None:
     site[CELLS["site.name"].ref] = proposal.site.name
     site[CELLS["site.local_authority"].ref] = proposal.site.local_authority
     site[CELLS["population.total"].ref] = proposal.population.total
+    for k, (band, residents) in enumerate((proposal.population.by_age_band or {}).items()):
+        site[AGE_BANDS.value_ref(k)] = residents
     for k, (year, share) in enumerate(sorted(proposal.occupancy.items())):
         site[f"{OCCUPANCY.year_col}{OCCUPANCY.first_row + k}"] = year
         site[f"{OCCUPANCY.share_col}{OCCUPANCY.first_row + k}"] = share
@@ -127,7 +129,7 @@ def test_blank_template_has_the_sheets_validation_and_protection(blank, library)
     assert not env.cell(row=GRID.first_row + 1, column=GRID.baseline_col).protection.locked
     assert env.cell(row=GRID.first_row + 1, column=2).protection.locked
     lists = [dv.formula1 for dv in wb["Settings"].data_validations.dataValidation if dv.type == "list"]
-    assert '"green_book,standard,none"' in lists and '"life_years,vpf"' in lists
+    assert '"green_book,standard,none"' in lists and '"qalys,vpf"' in lists
 
 
 # ---- bad input: each names its sheet and cell --------------------------------
@@ -247,7 +249,8 @@ def test_age_bands_partly_filled(filled, library):
     wb = load_workbook(filled)
     site = wb["Site"]
     site[CELLS["population.total"].ref] = None
-    site[AGE_BANDS.value_ref(0)] = 100
+    for k in range(len(library.band_labels)):
+        site[AGE_BANDS.value_ref(k)] = 100 if k == 0 else None
     wb.save(filled)
     (p,) = problems_of(filled, library)
     assert p.code == "proposal.missing_age_band" and at(p).startswith(f"Site!{AGE_BANDS.value_ref(0)}:")
@@ -387,7 +390,7 @@ def test_report_numbers_equal_the_result_tables(report):
     got = _read_table(ws, header, len(ct), 4)
     np.testing.assert_allclose(got["Total"].to_numpy(float), ct["Total"].to_numpy(), rtol=1e-12)
     health = result.health_summary()
-    deaths = ct[ct["Measure"] == "Change in deaths"]["Total"].sum()
+    deaths = ct[ct["Measure"] == "Net change in deaths (life table)"]["Total"].sum()
     assert deaths == pytest.approx(health["change_in_deaths"].sum())
 
     ws = wb["Evidence"]
@@ -414,7 +417,7 @@ def test_cli_template_command(tmp_path, library):
 
 def test_csv_and_json_exports_still_work_from_the_workbook(tmp_path, library):
     result = appraise(load_proposal(EXAMPLE_XLSX, library), library)
-    assert len(write_csv(result, tmp_path)) == 7
+    assert len(write_csv(result, tmp_path)) == 8
     assert write_json(result, tmp_path / "r.json").is_file()
 
 

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from appraisal.engine.accounts import Accounts, landing, outcome_totals, run_accounts
+from appraisal.engine.accounts import Accounts, landing, run_accounts
 from appraisal.engine.model import Model
 
 Z95 = 1.959963984540054
@@ -156,11 +156,11 @@ class Uncertainty:
         ``[percentile, option, bearer, component, year]`` undiscounted change in cost.
     pathway_pv, pathway_cases
         ``[percentile, option, pathway]`` present value, and change in cases over the period.
-    cases_by_band
-        ``[percentile, site, option, outcome, band]`` annual change in cases at full occupancy and effect,
-        by site (each site has its own occupancy profile).
     totals
-        ``[percentile, option, outcome, 3]`` change in cases, deaths and life-years over the period.
+        ``[percentile, option, outcome, 4]`` change in cases, deaths (net), life-years lost and QALYs lost
+        over the period (see :func:`appraisal.engine.accounts.outcome_totals`). Year-by-year health
+        figures are central values only: a percentile of a sum over pathways with different lags is
+        not the sum of their percentiles, and every draw's yearly table would not fit in memory.
     """
 
     draws: int
@@ -169,7 +169,6 @@ class Uncertainty:
     landing: np.ndarray
     pathway_pv: np.ndarray
     pathway_cases: np.ndarray
-    cases_by_band: np.ndarray
     totals: np.ndarray
 
 
@@ -204,6 +203,5 @@ def monte_carlo(model: Model, draws: int, seed: int = DEFAULT_SEED, progress: bo
         landing=land,
         pathway_pv=np.percentile(d.path_pv.sum(axis=1), q, axis=0),
         pathway_cases=np.percentile(d.path_cases.sum(axis=1), q, axis=0),
-        cases_by_band=np.percentile(d.by_band, q, axis=0),
-        totals=np.percentile(outcome_totals(model, d.by_band), q, axis=0),
+        totals=np.percentile(d.totals, q, axis=0),
     )

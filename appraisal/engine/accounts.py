@@ -1,7 +1,8 @@
 """Money and health accounts of a run: the same arrays and formulas for the central run and every draw.
 
 Central and Monte Carlo results go through :func:`account`, so a Monte Carlo run
-whose inputs do not vary reproduces the central run exactly.
+whose inputs do not vary reproduces the central run (exactly, except the yearly landing, which sums
+with BLAS and agrees to rounding).
 """
 
 from __future__ import annotations
@@ -21,13 +22,17 @@ class Accounts:
     Attributes
     ----------
     row_cost
-        ``[draw, site, option, row]`` annual change in £ at full occupancy and full effect.
+        ``[draw, site, option, lag, row]`` annual change in £ at full occupancy and full effect,
+        by the lag of the pathways it comes from.
     pv
         ``[draw, site, option, bearer]`` present value of the change in cost.
     path_pv, path_cases
         ``[draw, site, option, pathway]`` present value, and change in cases over the period.
     by_band
-        ``[draw, site, option, outcome, band]`` annual change in cases at full occupancy and full effect.
+        ``[draw, site, option, lag, outcome, band]`` annual change in cases at full occupancy and full effect.
+    totals
+        ``[draw, option, outcome, 4]`` change in cases, deaths (net), life-years lost and QALYs lost
+        over the period, all sites (see :func:`outcome_totals`).
     """
 
     row_cost: np.ndarray
@@ -35,6 +40,7 @@ class Accounts:
     path_pv: np.ndarray
     path_cases: np.ndarray
     by_band: np.ndarray
+    totals: np.ndarray
 
 
 def account(model: Model, annual: np.ndarray, units: np.ndarray, cost_values: np.ndarray) -> Accounts:
@@ -50,14 +56,25 @@ def account(model: Model, annual: np.ndarray, units: np.ndarray, cost_values: np
         ``[draw, row]`` £ per unit of each unit-cost row at the price year.
     """
     money = units * cost_values[:, None, None, None, :]  # [d, s, o, p, r]
-    pvf = model.pv_factors  # [s, r, b]
-    row_cost = money.sum(axis=3)
+    pvf = model.pv_factors  # [s, l, r, b]
+    lag_of = model.lag_onehot.argmax(axis=1)  # [p]
+    # Two-operand contractions and index gathers only: the same arithmetic, element by element,
+    # whatever the number of draws, so a Monte Carlo run that does not vary equals the central run.
+    row_cost = np.einsum("dsopr,pl->dsolr", money, model.lag_onehot)
+    by_band = np.stack(
+        [
+            np.einsum("dsopb,pk->dsokb", annual[:, :, :, lag_of == lag], model.onehot[lag_of == lag])
+            for lag in range(len(model.lag_ids))
+        ],
+        axis=3,
+    )
     return Accounts(
         row_cost=row_cost,
-        pv=np.einsum("dsor,srb->dsob", row_cost, pvf),
-        path_pv=np.einsum("dsopr,sr->dsop", money, pvf.sum(axis=2)),
-        path_cases=annual.sum(axis=4) * model.profile.sum(axis=1)[None, :, None, None],
-        by_band=np.einsum("dsopb,pk->dsokb", annual, model.onehot),
+        pv=np.einsum("dsolr,slrb->dsob", row_cost, pvf),
+        path_pv=np.einsum("dsopr,spr->dsop", money, pvf.sum(axis=3)[:, lag_of]),
+        path_cases=np.einsum("dsopb,sp->dsop", annual, model.profile.sum(axis=2)[:, lag_of]),
+        by_band=by_band,
+        totals=outcome_totals(model, by_band),
     )
 
 
@@ -70,19 +87,31 @@ def run_accounts(model: Model, link_values: np.ndarray, cost_values: np.ndarray)
 def landing(model: Model, row_cost: np.ndarray, option: int, bearer: int) -> np.ndarray:
     """``[draw, component, year]`` undiscounted change in cost landing on one bearer under one option, all sites."""
     c = model.costs
-    return np.einsum("dsr,rc,sry->dcy", row_cost[:, :, option], c.shares[:, bearer], c.timing)
+    return np.einsum("dslr,rc,slry->dcy", row_cost[:, :, option], c.shares[:, bearer], c.timing, optimize=True)
 
 
 def landing_all(model: Model, row_cost: np.ndarray) -> np.ndarray:
     """``[draw, option, bearer, component, year]`` undiscounted change in cost, all sites (for a few draws)."""
     c = model.costs
-    return np.einsum("dsor,rbc,sry->dobcy", row_cost, c.shares, c.timing)
+    return np.einsum("dsolr,rbc,slry->dobcy", row_cost, c.shares, c.timing, optimize=True)
+
+
+def yearly_health(model: Model, by_band: np.ndarray) -> np.ndarray:
+    """``[draw, option, outcome, band, 4, year]`` cases, deaths (net), life-years lost and QALYs lost by year, all sites.
+
+    Deaths, life-years and QALYs are zero for an outcome that is not fatal.
+    """
+    fatal = np.where(np.arange(4)[None, :] == 0, 1.0, model.fatal.astype(float)[:, None])  # [outcome, 4]
+    return np.einsum("dsolkb,slbjy,kj->dokbjy", by_band, model.yearly, fatal)
 
 
 def outcome_totals(model: Model, by_band: np.ndarray) -> np.ndarray:
-    """``[draw, option, outcome, 3]`` change in cases, deaths and life-years (undiscounted) over the period, all sites."""
-    g_total = model.profile.sum(axis=1)  # [site]
-    cases = np.einsum("dsokb,s->dok", by_band, g_total)
-    deaths = cases * model.fatal
-    life_years = np.einsum("dsokb,k,b,s->dok", by_band, model.fatal.astype(float), model.life_expectancy, g_total)
-    return np.stack([cases, deaths, life_years], axis=-1) + 0.0
+    """``[draw, option, outcome, 4]`` change in cases, deaths (net), life-years lost and QALYs lost over the period, all sites.
+
+    A death postponed in the period is a death averted in its year and, for those who then
+    die within the period, a death later: the net change over a long period tends to zero,
+    while the life-years and QALYs gained remain.
+    """
+    fatal = np.where(np.arange(4)[None, :] == 0, 1.0, model.fatal.astype(float)[:, None])  # [outcome, 4]
+    weights = model.yearly.sum(axis=-1)[:, :, :, None, :] * fatal[None, None, None]  # [s, l, b, k, j]
+    return np.einsum("dsolkb,slbkj->dokj", by_band, weights) + 0.0

@@ -7,9 +7,13 @@ arithmetic. Axes, in this order where they appear: ``site``, ``option``,
 ``bearer``, ``component``, ``year``.
 
 Because a site's age structure is fixed and only its size follows occupancy,
-every yearly quantity is an annual change at full occupancy times the site's
-time profile ``g[site, year]`` (occupancy x ramp-in of effects); so the engine
-never loops over years or ages.
+every yearly quantity is an annual change at full occupancy and full effect times
+a time profile ``g[site, lag, year]``: the occupancy's increments, each followed by
+the lag profile of the pathway's evidence (:func:`time_profiles`). Deaths enter a life
+table as changes in the hazard of the site's residents; what a death postponed adds
+afterwards (life-years, quality-adjusted life-years, and the death that comes later)
+is a fixed kernel per age band (:func:`appraisal.demography.extra_life_kernel`), so
+the engine never loops over years or ages in a run.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from appraisal import costing
+from appraisal import costing, demography
 from appraisal.demography import OPEN_AGE
 from appraisal.errors import InField, Problem, ProposalError
 from appraisal.evidence.library import Library
@@ -58,12 +62,10 @@ def population_by_band(proposal: Proposal, library: Library) -> np.ndarray:
     return float(pop.total or 0.0) * england / england.sum()
 
 
-def time_profile(proposal: Proposal) -> tuple[np.ndarray, np.ndarray]:
-    """Calendar years and the profile ``g = occupancy x ramp-in`` for each: ``([year], [year])``.
+def occupancy_profile(proposal: Proposal) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar years and the share of full occupancy in each: ``([year], [year])``.
 
-    Occupancy: a year not listed takes the latest listed year before it, 0 before
-    the first. Ramp-in: 0 for the first ``effect_lag_years`` years, then rising
-    linearly to 1 over ``ramp_years`` years (at once if 0).
+    A year not listed takes the latest listed year before it, 0 before the first.
     """
     s = proposal.settings
     years = np.arange(s.start_year, s.start_year + s.period_years)
@@ -71,10 +73,48 @@ def time_profile(proposal: Proposal) -> tuple[np.ndarray, np.ndarray]:
     listed_years = np.array([y for y, _ in listed])
     shares = np.array([v for _, v in listed], dtype=float)
     idx = np.searchsorted(listed_years, years, side="right") - 1
-    occupancy = np.where(idx >= 0, shares[np.clip(idx, 0, None)], 0.0)
-    k = np.arange(s.period_years) - s.effect_lag_years
-    ramp = np.where(k < 0, 0.0, np.minimum(1.0, (k + 1) / max(s.ramp_years, 1)))
-    return years, occupancy * ramp
+    return years, np.where(idx >= 0, shares[np.clip(idx, 0, None)], 0.0)
+
+
+def time_profiles(occupancy: np.ndarray, lags: np.ndarray) -> np.ndarray:
+    r"""``[site, lag, year]`` share of the full annual change reached in each year.
+
+    Each year's increase in occupancy starts its own lag: the people who move in
+    that year begin the changed exposure then, and its effect on them builds up as
+    the lag profile ``w`` says,
+
+    .. math:: g_t = \sum_{\tau \le t} (o_\tau - o_{\tau - 1}) \, w_{t - \tau}
+
+    Parameters
+    ----------
+    occupancy
+        ``[site, year]`` share of full occupancy.
+    lags
+        ``[lag, k]`` share of the full effect reached ``k`` years after the change (k = 0 the first year).
+    """
+    n = occupancy.shape[-1]
+    increments = np.diff(occupancy, axis=-1, prepend=0.0)  # [site, year]
+    k = np.arange(n)[:, None] - np.arange(n)[None, :]  # [t, tau]
+    w = np.where(k >= 0, lags[:, np.clip(k, 0, n - 1)], 0.0)  # [lag, t, tau]
+    return np.einsum("st,lyt->sly", increments, w)
+
+
+def yearly_weights(g: np.ndarray, life_kernel: np.ndarray) -> np.ndarray:
+    """``[site, lag, band, 4, year]`` cases, net deaths, life-years lost and QALYs lost per unit of annual change.
+
+    A change of one death a year among residents (at full occupancy and effect) is
+    ``g`` deaths in each year; each of them adds the life-years and QALYs of the
+    kernel in the years after, and a death later on (counted with the opposite sign), so
+    that over a long horizon the change in deaths nets towards zero.
+    """
+    n = g.shape[-1]
+    ly, qaly, later = (np.stack([toeplitz(life_kernel[j, b]) for b in range(life_kernel.shape[1])]) for j in range(3))
+    deaths = g[:, :, None, :] - np.einsum("sly,bty->slbt", g, later)
+    cases = np.broadcast_to(g[:, :, None, :], deaths.shape)
+    lost_ly = np.einsum("sly,bty->slbt", g, ly)
+    lost_qaly = np.einsum("sly,bty->slbt", g, qaly)
+    out = np.stack([cases, deaths, lost_ly, lost_qaly], axis=3)
+    return out.reshape(*g.shape[:2], life_kernel.shape[1], 4, n)
 
 
 def baseline_rates(library: Library, outcomes: list[str]) -> np.ndarray:
@@ -87,10 +127,17 @@ def baseline_rates(library: Library, outcomes: list[str]) -> np.ndarray:
     return np.array([library.band_rates.get(o, empty) for o in outcomes]).reshape(len(outcomes), len(library.age_bands))
 
 
+def toeplitz(kernel: np.ndarray) -> np.ndarray:
+    """``K[t, s] = kernel[t - s]`` for ``t >= s`` (0 before): what a year-``s`` event adds in year ``t``."""
+    n = kernel.shape[-1]
+    k = np.arange(n)[:, None] - np.arange(n)[None, :]
+    return np.where(k >= 0, kernel[np.clip(k, 0, n - 1)], 0.0)
+
+
 def cost_parts(
-    uc: pd.DataFrame, weight: np.ndarray, library: Library, life_exp: np.ndarray
-) -> list[tuple[int, np.ndarray, float, float]]:
-    """Each unit-cost row as parts with one duration and start each: ``[(row, band mask, duration, delay)]``.
+    uc: pd.DataFrame, weight: np.ndarray, library: Library, life_exp: np.ndarray, life_kernel: np.ndarray
+) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Each unit-cost row as parts with one timing each: ``[(row, band mask, K[year, year of change])]``.
 
     How long a cost lasts is stated in one place, ``pathways/durations.csv``: a
     ``per_case_year`` cost of an incidence or event outcome lasts as long as its
@@ -98,9 +145,18 @@ def cost_parts(
     ``lifelong`` phase lasts the remaining life expectancy of the band
     (:attr:`appraisal.Library.life_years_per_death`), which overstates it for a
     condition that shortens life. A cost of a prevalence or wellbeing outcome is counted
-    in each year a person is in the state (duration 1). Other costs fall once, ``delay_years`` after
-    onset. Bands with the same duration and start share one part.
+    in each year a person is in the state (duration 1). A ``per_qaly_lost`` cost falls
+    year by year on the quality-adjusted life-years a death in the band takes
+    (``life_kernel``); a ``per_death`` cost falls in the year of the death. Other costs
+    fall once, ``delay_years`` after onset. Bands with the same timing share one part.
+
+    Parameters
+    ----------
+    life_kernel
+        ``[3, band, k]`` life-years, QALYs and deaths a death averted in a band adds ``k`` years on
+        (:func:`appraisal.demography.extra_life_kernel`).
     """
+    n = life_kernel.shape[-1]
     kinds = dict(zip(library.outcomes["outcome_id"], library.outcomes["kind"]))
     d = library.durations
     d_outcome, d_phase = d["outcome_id"].to_numpy(str), d["phase"].to_numpy(str)
@@ -108,11 +164,17 @@ def cost_parts(
     d_years = np.where(d["statistic"].to_numpy() == "lifelong", np.nan, d["years"].to_numpy(float))
     d_starts = d["starts_after_years"].to_numpy(float)
     band_start = np.array([a for a, _ in library.age_bands])
-    parts: list[tuple[int, np.ndarray, float, float]] = []
+    parts: list[tuple[int, np.ndarray, np.ndarray]] = []
     for i, r in enumerate(uc[["outcome_id", "basis", "phase", "delay_years", "age_from"]].itertuples(index=False)):
         delay = float(0 if pd.isna(r.delay_years) else r.delay_years)
+        if r.basis == "per_qaly_lost":
+            for b in np.flatnonzero(weight[i] > 0):
+                mask = np.zeros(weight.shape[1])
+                mask[b] = 1.0
+                parts.append((i, mask, toeplitz(life_kernel[1, b])))
+            continue
         if r.basis != "per_case_year" or kinds[r.outcome_id] in STATE_KINDS:
-            parts.append((i, np.ones(weight.shape[1]), 1.0, delay))
+            parts.append((i, np.ones(weight.shape[1]), costing.duration_kernel(1.0, n, delay)))
             continue
         mine = (d_outcome == r.outcome_id) & (d_phase == r.phase)
         lo, hi, years, starts = d_from[mine], d_to[mine], d_years[mine], d_starts[mine]
@@ -122,7 +184,7 @@ def cost_parts(
             j = int(np.flatnonzero((lo <= age) & (hi >= age))[0])
             length = float(life_exp[b]) if np.isnan(years[j]) else float(years[j])
             by_length.setdefault((length, delay + float(starts[j])), np.zeros(weight.shape[1]))[b] = 1.0
-        parts.extend((i, mask, length, start) for (length, start), mask in by_length.items())
+        parts.extend((i, mask, costing.duration_kernel(length, n, start)) for (length, start), mask in by_length.items())
     return parts
 
 
@@ -135,10 +197,10 @@ class CostRows:
     table
         Rows of the library's unit costs used, with an ``uplifted`` column (£ per unit at the price year).
     band_weight
-        ``[row, band]`` share of each band's ages the cost covers (times discounted life-years per
-        death for a cost per life-year lost).
+        ``[row, band]`` share of each band's ages the cost covers.
     timing
-        ``[site, row, year]`` when the cost of one year's cases falls, times the site's profile ``g``.
+        ``[site, lag, row, year]`` when the cost of one year's cases falls (for a cost per QALY lost:
+        the QALYs a death takes, year by year), times the site's profile ``g`` of each lag.
     discount
         ``[component, year]`` discount factor of each component's schedule.
     shares
@@ -155,20 +217,24 @@ class CostRows:
     bearers: list[str]
 
 
-def cost_rows(proposal: Proposal, library: Library, outcomes: list[str], g: np.ndarray, life_exp: np.ndarray) -> CostRows:
+def cost_rows(
+    proposal: Proposal, library: Library, outcomes: list[str], g: np.ndarray, life_exp: np.ndarray, life_kernel: np.ndarray
+) -> CostRows:
     """Select, uplift and time the unit costs of the outcomes reached.
 
     Parameters
     ----------
     g
-        ``[site, year]`` time profile of each site.
+        ``[site, lag, year]`` time profile of each site and lag (:func:`time_profiles`).
+    life_kernel
+        ``[3, band, k]`` see :func:`cost_parts`.
     """
     s = proposal.settings
     uc = library.unit_costs[library.unit_costs["outcome_id"].isin(outcomes)].copy()
-    if s.mortality_valuation is DeathValuation.LIFE_YEARS:
+    if s.mortality_valuation is DeathValuation.QALYS:
         uc = uc[~((uc["component"] == "mortality") & (uc["basis"] == "per_death"))]
     else:
-        uc = uc[uc["basis"] != "per_life_year_lost"]
+        uc = uc[uc["basis"] != "per_qaly_lost"]
     uc = uc.reset_index(drop=True)
     per = uc["per"].fillna(1.0).to_numpy(float)
     uc["uplifted"] = (
@@ -178,7 +244,6 @@ def cost_rows(proposal: Proposal, library: Library, outcomes: list[str], g: np.n
     rates = library.discount_rates
     if s.discounting is Discounting.NONE:
         df_std = df_health = np.ones(n)
-        ly_rate = 0.0
     else:
         std_rates = costing.annual_rates(rates[rates["schedule"] == "standard"], n)
         df_std = costing.discount_factors(std_rates)
@@ -188,17 +253,14 @@ def cost_rows(proposal: Proposal, library: Library, outcomes: list[str], g: np.n
             else std_rates
         )
         df_health = costing.discount_factors(health_rates)
-        ly_rate = float(health_rates[0])
     weight = band_overlap(library.age_bands, list(zip(uc["age_from"].astype(int), uc["age_to"].astype(int))))
-    per_ly = (uc["basis"] == "per_life_year_lost").to_numpy()
-    weight = np.where(per_ly[:, None], weight * costing.annuity_factor(life_exp, ly_rate)[None, :], weight)
-    parts = cost_parts(uc, weight, library, life_exp)
-    uc = uc.iloc[[row for row, _, _, _ in parts]].reset_index(drop=True)
-    weight = np.stack([weight[row] * mask for row, mask, _, _ in parts]) if parts else weight[:0]
+    parts = cost_parts(uc, weight, library, life_exp, life_kernel)
+    uc = uc.iloc[[row for row, _, _ in parts]].reset_index(drop=True)
+    weight = np.stack([weight[row] * mask for row, mask, _ in parts]) if parts else weight[:0]
     timing = (
-        np.stack([g @ costing.duration_kernel(duration, n, delay).T for _, _, duration, delay in parts], axis=1)
+        np.stack([np.einsum("slt,yt->sly", g, kernel) for _, _, kernel in parts], axis=2)
         if parts
-        else np.zeros((g.shape[0], 0, n))
+        else np.zeros((*g.shape[:2], 0, n))
     )
     health = np.isin(np.array(COMPONENTS), HEALTH_COMPONENTS)
     discount = np.where(health[:, None], df_health[None, :], df_std[None, :])
@@ -230,10 +292,23 @@ class Model:
         Outcome ids reached, in the order of the ``outcome`` axis.
     years
         ``[year]`` calendar years of the appraisal.
+    occupancy
+        ``[site, year]`` share of full occupancy.
+    lag_ids
+        The lag profiles of the pathways' evidence, in the order of the ``lag`` axis ("" is the
+        default rule: the full effect from the first year).
+    lag_onehot
+        ``[pathway, lag]`` the lag of each pathway (that of the link acting on its outcome).
     profile
-        ``[site, year]`` occupancy x ramp-in.
+        ``[site, lag, year]`` share of the full annual change reached in each year (:func:`time_profiles`).
+    life_kernel
+        ``[3, band, k]`` life-years, QALYs and deaths that one death averted in a band adds ``k`` years on.
+    yearly
+        ``[site, lag, band, 4, year]`` per unit of annual change in cases: cases, deaths (net: the
+        change among residents less the later deaths of those whose death was postponed), life-years
+        lost and QALYs lost in each year (the last three used for fatal outcomes only).
     life_expectancy
-        ``[band]`` remaining life expectancy of a death in each band (years).
+        ``[band]`` remaining life expectancy of a death in each band (years), for lifelong costs.
     fatal
         ``[outcome]`` True for an outcome whose cases are deaths.
     x0, x1
@@ -249,6 +324,8 @@ class Model:
         ``[pathway, outcome]`` which outcome each pathway acts on.
     base_cases
         ``[site, pathway, band]`` baseline cases a year of the pathway's outcome at full occupancy.
+    residents
+        ``[site, band]`` residents at full occupancy.
     base_risk
         ``[pathway, band]`` England baseline risk of the pathway's outcome (events per person per
         year, or prevalence), at which an odds ratio is turned into a risk ratio.
@@ -260,7 +337,12 @@ class Model:
     pathways: pd.DataFrame
     outcomes: list[str]
     years: np.ndarray
+    occupancy: np.ndarray
+    lag_ids: list[str]
+    lag_onehot: np.ndarray
     profile: np.ndarray
+    life_kernel: np.ndarray
+    yearly: np.ndarray
     life_expectancy: np.ndarray
     fatal: np.ndarray
     links: pd.DataFrame
@@ -274,6 +356,7 @@ class Model:
     onehot: np.ndarray
     base_cases: np.ndarray
     base_risk: np.ndarray
+    residents: np.ndarray
     costs: CostRows
     match: np.ndarray
     pv_factors: np.ndarray
@@ -322,8 +405,9 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
     table = library.pathway_table
     t = table[table["characteristic"].isin(chars)].reset_index(drop=True)
     outcomes = [o for o in library.outcomes["outcome_id"] if o in set(t["outcome"])]
-    years, _ = time_profile(first)
-    g = np.stack([time_profile(p)[1] for p in proposals])  # [site, year]
+    years, _ = occupancy_profile(first)
+    occupancy = np.stack([occupancy_profile(p)[1] for p in proposals])  # [site, year]
+    n_years = len(years)
     life_exp = library.life_years_per_death
     used = list(dict.fromkeys([*t["first_link"], *t["outcome_link"]]))
     links = library.default_links.set_index("link_id").loc[used].reset_index()
@@ -351,6 +435,13 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
     onehot[np.arange(len(t)), out_idx] = 1.0
     pop = np.stack([population_by_band(p, library) for p in proposals])  # [site, band]
     last_idx = np.array([position[x] for x in t["outcome_link"]], dtype=int)
+    pathway_lag = links["lag_id"].fillna("").to_numpy(str)[last_idx]
+    lag_ids = list(dict.fromkeys(pathway_lag)) or [""]
+    lag_onehot = (pathway_lag[:, None] == np.array(lag_ids)[None, :]).astype(float)
+    g = time_profiles(occupancy, np.stack([library.lag_profile(lag, n_years) for lag in lag_ids]))
+    m = library.death_rates
+    life_kernel = demography.extra_life_kernel(m, library.utility_grid, library.population_grid * m, n_years)
+    yearly = yearly_weights(g, life_kernel)
     base_risk = baseline_rates(library, outcomes)[out_idx]  # [pathway, band]
     base_cases = pop[:, None, :] * base_risk[None, :, :]  # [site, pathway, band]
     # A polynomial curve gives its outcome's whole prevalence at the baseline exposure, over the outcome's ages.
@@ -360,7 +451,7 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
     for p in np.flatnonzero(links["form"].to_numpy()[last_idx] == "polynomial"):
         curve[:, p] = coefs.loc[t["outcome_link"].iloc[p]].to_numpy(float)
         base_cases[:, p] = pop * outcome_share[p] * curve_value(curve[:, p], threshold[p], x0[:, p])[:, None]
-    costs = cost_rows(first, library, outcomes, g, life_exp)
+    costs = cost_rows(first, library, outcomes, g, life_exp, life_kernel)
     row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]], dtype=int)
     fatal = outcome_table.loc[outcomes, "fatal"].to_numpy(bool)
     return Model(
@@ -368,7 +459,12 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
         pathways=t,
         outcomes=outcomes,
         years=years,
+        occupancy=occupancy,
+        lag_ids=lag_ids,
+        lag_onehot=lag_onehot,
         profile=g,
+        life_kernel=life_kernel,
+        yearly=yearly,
         life_expectancy=life_exp,
         fatal=fatal,
         links=links,
@@ -382,7 +478,8 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
         onehot=onehot,
         base_cases=base_cases,
         base_risk=base_risk,
+        residents=pop,
         costs=costs,
         match=onehot[:, row_outcome],
-        pv_factors=np.einsum("sry,rbc,cy->srb", costs.timing, costs.shares, costs.discount),
+        pv_factors=np.einsum("slry,rbc,cy->slrb", costs.timing, costs.shares, costs.discount),
     )

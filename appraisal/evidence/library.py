@@ -49,6 +49,8 @@ class Library:
     baseline_rates: pd.DataFrame
     population: pd.DataFrame
     life_expectancy: pd.DataFrame
+    lags: pd.DataFrame
+    utility_norms: pd.DataFrame
     unit_costs: pd.DataFrame
     health_state_losses: pd.DataFrame
     parameters: pd.DataFrame
@@ -101,6 +103,39 @@ class Library:
         rates = self.baseline_rates
         qx = demography.rate_grid(rates[rates["outcome_id"] == LIFE_TABLE_OUTCOME])
         return demography.life_years_per_death(qx, self.population_grid)
+
+    @cached_property
+    def death_rates(self) -> np.ndarray:
+        """``[sex, age]`` England's central death rate (per person per year) from the all-cause probabilities of death."""
+        rates = self.baseline_rates
+        qx = demography.rate_grid(rates[rates["outcome_id"] == LIFE_TABLE_OUTCOME])
+        return demography.central_death_rate(qx)
+
+    @cached_property
+    def utility_grid(self) -> np.ndarray:
+        """``[sex, age]`` population utility norm; ages below the table take its youngest age's value, above it its oldest's."""
+        u = self.utility_norms
+        grid = np.ones((len(demography.SEXES), len(demography.AGES)))
+        for s, sex in enumerate(demography.SEXES):
+            rows = u[u["sex"] == sex].sort_values("age")
+            if rows.empty:
+                continue
+            ages, values = rows["age"].to_numpy(int), rows["utility"].to_numpy(float)
+            grid[s] = values[np.clip(np.searchsorted(ages, demography.AGES), 0, len(ages) - 1)]
+            grid[s, ages[0] > demography.AGES] = values[0]
+        return grid
+
+    def lag_profile(self, lag_id: str, n_years: int) -> np.ndarray:
+        """``[k]`` share of the full effect reached ``k`` years after the change (k = 0 is its first year).
+
+        A blank ``lag_id`` is the default rule for a link with no published lag: the full
+        effect from the first year.
+        """
+        if not lag_id:
+            return np.ones(n_years)
+        rows = self.lags[self.lags["lag_id"] == lag_id].sort_values("year")
+        shares = rows["cumulative_share"].to_numpy(float)
+        return np.concatenate([shares, np.ones(max(0, n_years - len(shares)))])[:n_years]
 
     @cached_property
     def pathway_table(self) -> pd.DataFrame:
@@ -268,6 +303,8 @@ def load_library(root: str | Path | None = None) -> Library:
         baseline_rates=t["baseline_rates"],
         population=t["population"],
         life_expectancy=t["life_expectancy"],
+        lags=t["lags"],
+        utility_norms=t["utility_norms"],
         unit_costs=t["unit_costs"],
         health_state_losses=t["health_state_losses"],
         parameters=t["parameters"],

@@ -60,7 +60,7 @@ LOSS_UNITS = ("QALY", "disability weight", "life satisfaction points")
 LOSS_BASES = ("per_case", "per_case_year")
 #: A unit cost whose source gives only the total, split into components by its share set.
 TOTAL_COMPONENT = "total"
-BASES = ("per_case", "per_death", "per_case_year", "per_life_year_lost")
+BASES = ("per_case", "per_death", "per_case_year", "per_qaly_lost")
 SEXES = ("persons", "male", "female")
 YES_NO = ("yes", "no")
 SCHEDULES = ("standard", "health")
@@ -314,6 +314,7 @@ class Links(_Provenance):
     study_size_unit: Series[str] = choice(STUDY_SIZE_UNITS, required=False)
     grade: Series[str] = choice(GRADES)
     grade_scale: Series[str] = choice(tuple(GRADE_SCALES))
+    lag_id: Series[str] = text(required=False)
     overlap_group: Series[str] = text(required=False)
     includes: Series[str] = text(required=False)
     is_default: Series[str] = yes_no()
@@ -372,6 +373,28 @@ class LifeExpectancy(_Provenance):
     life_expectancy_years: Series[str] = real(required=True)
     period: Series[str] = text()
     geography: Series[str] = text()
+
+
+class Lags(_Provenance):
+    """``pathways/lags.csv``: how an effect builds up after the exposure changes, year by year.
+
+    ``year`` 1 is the first year of the changed exposure; ``cumulative_share`` is the
+    share of the full effect reached in that year.
+    """
+
+    lag_id: Series[str] = text()
+    year: Series[str] = whole()
+    cumulative_share: Series[str] = real(required=True)
+    interval_kind: Series[str] = choice(INTERVAL_KINDS)
+
+
+class UtilityNorms(_Provenance):
+    """``pathways/utility_norms.csv``: England's population health-related quality of life by single year of age and sex."""
+
+    sex: Series[str] = choice(("male", "female"))
+    age: Series[str] = whole()
+    utility: Series[str] = real(required=True)
+    instrument: Series[str] = text()
 
 
 class UnitCosts(_Provenance):
@@ -529,6 +552,8 @@ TABLES: dict[str, Table] = {
         Table("baseline_rates", "pathways/baseline_rates.csv", ("outcome_id", "sex", "age_from", "age_to"), BaselineRates),
         Table("population", "pathways/population.csv", ("sex", "age_from", "age_to"), Population),
         Table("life_expectancy", "pathways/life_expectancy.csv", ("sex", "age", "geography"), LifeExpectancy),
+        Table("lags", "pathways/lags.csv", ("lag_id", "year"), Lags),
+        Table("utility_norms", "pathways/utility_norms.csv", ("sex", "age"), UtilityNorms),
         Table("cost_sources", "unit_costs/sources.csv", ("source_id",), Sources),
         Table("unit_costs", "unit_costs/unit_costs.csv", ("cost_id",), UnitCosts),
         Table("health_state_losses", "unit_costs/health_state_losses.csv", ("loss_id",), HealthStateLosses),

@@ -139,7 +139,7 @@ def _instructions(ws: Worksheet, library: Library, n_options: int) -> None:
         "characteristic's row blank throughout if the scheme does not change it.",
         "   Example: the site's annual mean PM2.5 is 9.5 ug/m3 today and 8.9 ug/m3 under 'ambitious': "
         "type 9.5 under Baseline and 8.9 under 'ambitious'.",
-        "3. Settings: the appraisal start year, period, price year, discounting, lag and ramp-in, and how deaths are valued. "
+        "3. Settings: the appraisal start year, period, price year, discounting and how deaths are valued (how each effect builds up is part of its evidence). "
         "Defaults are filled in and explained beside each.",
         "",
         "Run it",

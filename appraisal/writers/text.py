@@ -60,10 +60,15 @@ def summary_text(result: Result) -> str:
             textwrap.shorten(label, width - 2, placeholder="…").ljust(width)
             + "".join(f"{rows.loc[opt, 'change_in_cases']:+,.2f}".rjust(col) for opt in result.options)
         )
-    deaths = health.groupby("option")["change_in_deaths"].sum()
-    lines.append(
-        "Change in deaths (all outcomes)".ljust(width) + "".join(f"{deaths[o]:+,.2f}".rjust(col) for o in result.options)
-    )
+    fatal = health[health["outcome"].isin([o for o, f in zip(result.outcomes, result.model.fatal) if f])]
+    by_option = fatal.groupby("option")[["change_in_cases", "change_in_deaths", "change_in_qalys_lost"]].sum()
+    by_option = by_option.reindex(result.options, fill_value=0.0)
+    for label, key, sign in (
+        ("Deaths brought forward (+) or postponed (-)", "change_in_cases", 1.0),
+        ("Net change in deaths within the period", "change_in_deaths", 1.0),
+        ("QALYs gained (life table)", "change_in_qalys_lost", -1.0),
+    ):
+        lines.append(label.ljust(width) + "".join(f"{sign * by_option.loc[o, key]:+,.2f}".rjust(col) for o in result.options))
     u = result.uncertainty
     if u is not None:
         total = summary[summary["bearer"] == "total"].set_index("option")

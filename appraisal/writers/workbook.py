@@ -154,9 +154,17 @@ def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFr
             {"Outcome": f"{names.get(outcome, outcome)}: change in {h['measure'].iloc[0]}"}
             | {o: h.loc[o, "change_in_cases"] for o in result.options}
         )
-    h = health.groupby("option")[["change_in_deaths", "change_in_life_years"]].sum()
-    rows.append({"Outcome": "Deaths averted (all outcomes)"} | {o: -h.loc[o, "change_in_deaths"] for o in result.options})
-    rows.append({"Outcome": "Life-years gained (undiscounted)"} | {o: -h.loc[o, "change_in_life_years"] for o in result.options})
+    fatal = health[health["outcome"].isin([o for o, f in zip(result.outcomes, result.model.fatal) if f])]
+    h = fatal.groupby("option")[
+        ["change_in_cases", "change_in_deaths", "change_in_life_years_lost", "change_in_qalys_lost"]
+    ].sum()
+    for label, key in (
+        ("Deaths postponed among residents (all fatal outcomes)", "change_in_cases"),
+        ("Net fall in deaths within the period (postponed deaths come later)", "change_in_deaths"),
+        ("Life-years gained (undiscounted, life table)", "change_in_life_years_lost"),
+        ("QALYs gained (undiscounted, England utility norms)", "change_in_qalys_lost"),
+    ):
+        rows.append({"Outcome": label} | {o: -h.loc[o, key] if o in h.index else 0.0 for o in result.options})
     cases = pd.DataFrame(rows)
 
     cl = result.cost_landing()
@@ -259,8 +267,6 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
             ("Appraisal period (years)", s.period_years),
             ("Price year", price_year_label(s.price_year)),
             ("Discounting", s.discounting.value),
-            ("Lag before effects begin (years)", s.effect_lag_years),
-            ("Ramp-in of effects (years)", s.ramp_years),
             ("Valuing deaths", DEATH_VALUATION_WORDS[s.mortality_valuation]),
             ("Evidence library", library_label(result.library)),
         ],
@@ -414,13 +420,16 @@ def cases_table(result: Result, names: dict[str, str]) -> pd.DataFrame:
     """The Cases and deaths sheet's table: option x outcome x measure, total and one column per year."""
     c = (
         result.cases()
-        .groupby(["option", "outcome", "year"], sort=False)[["change_in_cases", "change_in_deaths", "change_in_life_years"]]
+        .groupby(["option", "outcome", "year"], sort=False)[
+            ["change_in_cases", "change_in_deaths", "change_in_life_years_lost", "change_in_qalys_lost"]
+        ]
         .sum()
     )
     measures = {
         "change_in_cases": "Change in cases",
-        "change_in_deaths": "Change in deaths",
-        "change_in_life_years": "Change in life-years lost",
+        "change_in_deaths": "Net change in deaths (life table)",
+        "change_in_life_years_lost": "Change in life-years lost",
+        "change_in_qalys_lost": "Change in QALYs lost",
     }
     fatal = dict(zip(result.outcomes, result.model.fatal))
     rows = []

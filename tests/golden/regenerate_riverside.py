@@ -8,7 +8,8 @@ fresh appraisal of ``examples/riverside.yaml`` with this file, so an unintended
 shift (1% or far less) in any headline figure fails a test.
 
 Figures kept: present value by option and bearer (central), change in cases,
-deaths and life-years by option and outcome (central), present value by option
+deaths, life-years and QALYs by option and outcome (central), life expectancy at
+birth by option and sex, present value by option
 and pathway (central), the value-judgement scenarios, and the 5th/50th/95th
 percentiles of each option's total present value from a small seeded Monte Carlo run.
 """
@@ -39,8 +40,10 @@ def headline_figures() -> pd.DataFrame:
     for r in central.summary().itertuples():
         rows.append({"figure": "present_value_gbp", "option": r.option, "item": r.bearer, "value": r.present_value_gbp})
     for r in central.health_summary().itertuples():
-        for measure in ("change_in_cases", "change_in_deaths", "change_in_life_years"):
+        for measure in ("change_in_cases", "change_in_deaths", "change_in_life_years_lost", "change_in_qalys_lost"):
             rows.append({"figure": measure, "option": r.option, "item": r.outcome, "value": getattr(r, measure)})
+    for r in central.life_expectancy().itertuples():
+        rows.append({"figure": "life_expectancy_at_birth_years", "option": r.option, "item": r.sex, "value": r.option_years})
     paths = central.by_pathway()
     for r in paths.itertuples():
         item = f"{r.characteristic} -> {r.mediator or '-'} -> {r.outcome}"

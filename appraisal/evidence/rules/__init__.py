@@ -13,6 +13,7 @@ from appraisal.evidence.rules import (  # noqa: F401  (each module registers its
     durations,
     graph,
     ids,
+    lags,
     links,
     nodes,
     provenance,
