@@ -115,6 +115,17 @@ CELLS: dict[str, Cell] = {
         choices=tuple(DeathValuation),
         default="qalys",
     ),
+    "settings.road_risk_on_site_share": Cell(
+        SETTINGS,
+        "C9",
+        "Share of road risk on the site's streets",
+        "number",
+        "Share (0-1) of residents' road-casualty risk that arises on the site's own streets, which is all a change "
+        "in those streets can move. No published source gives it: 1 (the default) is an upper bound.",
+        low=0,
+        high=1,
+        default=1,
+    ),
 }
 
 

@@ -85,6 +85,13 @@ class Settings(_Model):
         description="green_book: standard schedule for financial costs, health schedule for health-valued costs; "
         "standard: the standard schedule for everything (a sensitivity test); none: no discounting.",
     )
+    road_risk_on_site_share: float = Field(
+        1.0,
+        ge=0.0,
+        le=1.0,
+        description="Share of residents' road-casualty risk that arises on the site's own streets (0-1). No published "
+        "source gives it: the default 1 is an upper bound, and outputs flag it when a road-casualty pathway is in play.",
+    )
     mortality_valuation: DeathValuation = Field(
         DeathValuation.QALYS,
         description="Value deaths by the quality-adjusted life-years the life table finds lost, at the value of a QALY, "
@@ -210,7 +217,23 @@ def check_values(baseline: object, options: object, library: Library) -> list[Pr
     mediators = set(library.mediators["mediator_id"])
     feeds = {m: sorted(set(links.loc[links["to_id"] == m, "from_id"])) for m in mediators}
 
+    bands_of: dict[str, list[str]] = {}
+    for cid, c in chars.items():
+        if c["band_of"]:
+            bands_of.setdefault(c["band_of"], []).append(cid)
+
     def check(place: InField, cid: object, x: object) -> None:
+        if cid in bands_of:
+            p.append(
+                Problem(
+                    "proposal.set_by_bands",
+                    place,
+                    cid,
+                    f"give the share of dwellings in each band instead ({', '.join(bands_of[str(cid)])}; "
+                    "the rest are below the lowest band); a single level would put every resident at it",
+                )
+            )
+            return
         if cid in mediators:
             p.append(
                 Problem(
@@ -248,6 +271,24 @@ def check_values(baseline: object, options: object, library: Library) -> list[Pr
     base = baseline if isinstance(baseline, dict) else {}
     for cid, x in base.items():
         check(InField(f"baseline.{cid}"), cid, x)
+
+    def check_band_sums(where: str, values: dict[str, Any]) -> None:
+        for parent, members in bands_of.items():
+            shares = [values[b] for b in members if _number(values.get(b))]
+            if shares and sum(shares) > 1.0 + 1e-9:
+                p.append(
+                    Problem(
+                        "proposal.band_shares_sum",
+                        InField(f"{where}.{members[0]}"),
+                        round(sum(shares), 6),
+                        f"the shares of dwellings in the bands of {chars[parent]['name']} add to 1 or less",
+                    )
+                )
+
+    check_band_sums("baseline", base)
+    for name, values in (options if isinstance(options, dict) else {}).items():
+        if isinstance(values, dict):
+            check_band_sums(f"options.{name}", {**base, **values})
     for name, values in (options if isinstance(options, dict) else {}).items():
         for cid, x in (values if isinstance(values, dict) else {}).items():
             check(InField(f"options.{name}.{cid}"), cid, x)

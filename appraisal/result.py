@@ -290,12 +290,14 @@ class Result:
         Returns
         -------
         DataFrame
-            kind (``characteristic`` or ``cost``), id, what, ages, why. A characteristic the
+            kind (``characteristic``, ``cost``, ``upper_bound`` or ``assumption``), id, what, ages, why. A characteristic the
             proposal sets whose every link is an alternative (an association only, or a contrast
             or outcome that does not match) moves no number; its row gives the alternatives'
             reasons. A component of an outcome in play with no unit cost at some ages
             (``not_found`` in ``unit_costs/cost_coverage.csv``) counts zero there, so the cost
-            is understated.
+            is understated. A characteristic whose evidence is about road users on the site's streets
+            moves only the share of residents' road risk the setting ``road_risk_on_site_share`` gives;
+            at its default, 1, that is an upper bound, and the row says so.
         """
         lib = self.library
         carried = set(self.model.pathways["characteristic"])
@@ -329,6 +331,22 @@ class Result:
                     "what": f"{outcome_names[r['outcome_id']]}: {r['component'].replace('_', ' ')} not costed",
                     "ages": f"{r['age_from']}-{r['age_to']}",
                     "why": r["reason"],
+                }
+            )
+        street_links = set(lib.links.loc[lib.links["population_exposed"] == "road_users_on_site_streets", "link_id"])
+        t = self.model.pathways
+        for c in dict.fromkeys(
+            t.loc[t["first_link"].isin(street_links) | t["outcome_link"].isin(street_links), "characteristic"]
+        ):
+            share = self.proposal.settings.road_risk_on_site_share
+            rows.append(
+                {
+                    "kind": "upper_bound" if share == 1.0 else "assumption",
+                    "id": c,
+                    "what": f"{names[c]}: moves {share:.0%} of residents' road-casualty risk (the share on the site's streets)",
+                    "ages": "",
+                    "why": "setting road_risk_on_site_share; no published source gives the share of residents' road risk "
+                    "on their own streets, so the default 1 is an upper bound",
                 }
             )
         return pd.DataFrame(rows, columns=["kind", "id", "what", "ages", "why"])

@@ -34,6 +34,26 @@ def log_linear(ratio: np.ndarray, increment: np.ndarray, dx: np.ndarray) -> LN:
     return np.log(ratio) * dx / increment
 
 
+def partly_exposed(log_ratio: np.ndarray, share: np.ndarray) -> LN:
+    r"""Log risk ratio of a group of which only a share ``w`` is exposed to a ratio ``RR``.
+
+    .. math:: \ln(1 + w (RR - 1))
+
+    the population risk ratio when the rest keep their risk (the potential impact fraction
+    with the whole share changing; Morgenstern and Bursic 1982). ``w = 1`` leaves the ratio
+    unchanged and ``w = 0`` gives 0.
+
+    Parameters
+    ----------
+    log_ratio
+        Natural log of the ratio for the exposed.
+    share
+        Share of the group exposed (0-1), broadcast against ``log_ratio``.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(share == 1.0, log_ratio, np.log1p(share * np.expm1(log_ratio)))
+
+
 def threshold_log_linear(ratio: np.ndarray, increment: np.ndarray, threshold: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> LN:
     r"""Log risk ratio of a relation that is log-linear above a threshold only.
 

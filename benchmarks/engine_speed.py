@@ -58,7 +58,8 @@ def bare_kernel_inputs(proposal, library):
 
 
 def bare_kernel(a) -> np.ndarray:
-    lr = a["log_ratio"] * a["age_weight"][None]
+    w = a["age_weight"][None]
+    lr = np.where(w == 1.0, a["log_ratio"], np.log1p(w * np.expm1(a["log_ratio"])))
     for idx, link_of in a["groups"]:
         if link_of.max() == 0:
             continue

@@ -80,7 +80,9 @@ def bare_kernel(a, draws: int, seed: int):
             shares,
             np.log1p(np.where(shares, a["x1"], 0.0) * (ratio - 1)) - np.log1p(np.where(shares, a["x0"], 0.0) * (ratio - 1)),
             np.log(ratio) * change / a["inc"],
-        )[..., None] * a["age_weight"]
+        )[..., None]
+        w = a["age_weight"]
+        lr = np.where(w == 1.0, lr, np.log1p(w * np.expm1(lr)))
     for idx in a["groups"]:
         block = lr[..., idx, :]
         keep = np.abs(block).argmax(axis=-2)

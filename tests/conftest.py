@@ -76,6 +76,8 @@ LINK_STUDY = {
     "grade": "not_graded",
     "grade_scale": "none",
     "default_reason": "test",
+    "sex": "persons",
+    "population_exposed": "residents",
 }
 
 

@@ -518,3 +518,73 @@ def test_the_closed_cohort_follows_the_residents_who_moved_in(tmp_path):
     s, s2 = (2 - m) / (2 + m), (2 - 2 * m) / (2 + 2 * m)
     expected = [100_000 * (s2**t * (1 + s2) - s**t * (1 + s)) / 2 for t in range(3)]
     assert gained[0, 0] == pytest.approx(expected)
+
+
+def test_evidence_for_one_sex_acts_on_that_sex_only(tmp_path):
+    """The tiny population is half male at every age, so a link read in men only moves half the cases."""
+    lib = load_library(tiny_library(tmp_path, [{**LOG_X, "sex": "male"}]))
+    result = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}), lib, analyses=False)
+    # RR 2 on 1,000 cases a year at every age, half of them among men.
+    assert result.cases()["change_in_cases"].sum() == pytest.approx(1000.0 * 0.5)
+
+
+def test_road_risk_on_the_site_streets_scales_the_risk_the_street_can_move(tmp_path):
+    """A relative risk of 2 on road users on the site's streets, with half of residents' road risk arising
+    there: the residents' risk becomes 1 + 0.5 x (2 - 1) = 1.5 times, and the outputs flag the share."""
+    lib = load_library(tiny_library(tmp_path, [{**LOG_X, "population_exposed": "road_users_on_site_streets"}]))
+    proposal = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, road_risk_on_site_share=0.5)
+    result = appraise(proposal, lib, analyses=False)
+    assert result.cases()["change_in_cases"].sum() == pytest.approx(1000.0 * 0.5)
+    flagged = result.not_counted().query("kind != 'cost'")
+    assert flagged["kind"].tolist() == ["assumption"] and "50%" in flagged["what"].iloc[0]
+    at_default = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}), lib, analyses=False).not_counted()
+    assert at_default.query("kind != 'cost'")["kind"].tolist() == ["upper_bound"]
+
+
+BANDS = [
+    {
+        "characteristic_id": f"x_{lo}_{hi or 'plus'}",
+        "name": f"x {lo}-{hi}",
+        "group": "transport",
+        "metric": "share of dwellings in the band",
+        "unit": "share (0-1)",
+        "value_kind": "share",
+        "valid_min": "0",
+        "valid_max": "1",
+        "how_to_measure": "test",
+        "construct": "x",
+        "band_of": "x",
+        "band_from": str(lo),
+        "band_to": str(hi or ""),
+        **PROV,
+    }
+    for lo, hi in ((10, 14), (15, None))
+]
+
+
+def test_bands_of_a_level_mix_into_one_population_ratio(tmp_path):
+    """Bands 10-14 (standing at 12.5) and 15+ (at 17.5, as wide as the band below), the rest at 7.5; RR 2
+    per 5 units, so the bands carry RR 2 and 4 against the rest. Half the dwellings in 10-14 at baseline gives
+    F0 = 1 + 0.5 x 1 = 1.5; a quarter in each band under the option gives F1 = 1 + 0.25 + 0.75 = 2. The
+    1,000 cases a year become 1,000 x 2 / 1.5: 333.33 more, carried -0.25 : +0.75 by the two bands."""
+    lib = load_library(tiny_library(tmp_path, [{**LOG_X, "increment": "5"}], extra_chars=BANDS))
+    result = appraise(
+        tiny_proposal(lib, {"x_10_14": 0.5, "x_15_plus": 0.0}, {"up": {"x_10_14": 0.25, "x_15_plus": 0.25}}), lib, analyses=False
+    )
+    assert result.cases()["change_in_cases"].sum() == pytest.approx(1000.0 / 3)
+    by_band = result.by_pathway().set_index("characteristic")["change_in_cases"]
+    assert by_band["x_10_14"] == pytest.approx(-1000.0 / 6)
+    assert by_band["x_15_plus"] == pytest.approx(500.0)
+
+
+def test_a_level_set_by_bands_is_refused_with_its_bands_named(tmp_path):
+    from appraisal.errors import ProposalError
+
+    lib = load_library(tiny_library(tmp_path, [{**LOG_X, "increment": "5"}], extra_chars=BANDS))
+    with pytest.raises(ProposalError) as err:
+        tiny_proposal(lib, {"x": 12.0, "x_10_14": 0.7, "x_15_plus": 0.6}, {"up": {"x_10_14": 0.5}})
+    problems = err.value.problems
+    (level,) = [p for p in problems if p.code == "proposal.set_by_bands"]
+    assert "x_10_14, x_15_plus" in level.allowed
+    # The baseline's bands add to 1.3; the option keeps 0.6 from the baseline and sets 0.5: 1.1.
+    assert sorted(p.found for p in problems if p.code == "proposal.band_shares_sum") == pytest.approx([1.1, 1.3])

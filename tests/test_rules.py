@@ -273,6 +273,10 @@ CASES = {
     "discounting.rate_fraction": lambda root: (
         f"unit_costs/discount_rates.csv row {edit(root, 'discount_rates', 0, rate='1.5')}, column rate"
     ),
+    "bands.parent": lambda root: (
+        f"pathways/characteristics.csv row {edit(root, 'characteristics', index_of(root, 'characteristics', characteristic_id='road_noise_lden_55_59'), band_of='no_such_level')}, column band_of"
+    ),
+    "bands.direct": lambda root: f"{LINKS} row {_make_default(root, 'lnight_insomnia_dfa_evandt2017')}, column to_id",
     "lags.known": link0("lag_id", lag_id="no_such_lag"),
     "lags.profile": lag0("cumulative_share", cumulative_share="1.5"),
     "lags.unpublished_listed": lambda root: _unlisted_lag(root),

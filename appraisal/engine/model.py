@@ -316,10 +316,22 @@ class Model:
         and under each option.
     mediator_share
         ``[pathway]`` England baseline share of the pathway's share mediator; NaN otherwise.
+    band_level, rest_level
+        ``[pathway]`` for a pathway from a band (a share of dwellings in a band of a level): the
+        level the band stands at, and the level of the dwellings below every band; NaN otherwise
+        (:attr:`appraisal.Library.band_levels`).
+    band_group
+        ``[pathway, group]`` which pathways are bands of one characteristic acting through one link:
+        their shares mix into one population ratio.
     curve
         ``[3, pathway]`` polynomial coefficients (percent) of a curve pathway, 0 for other forms.
     age_weight
-        ``[pathway, band]`` share of each band's cases the pathway's evidence covers.
+        ``[pathway, band]`` share of each band's cases the pathway's evidence covers (its ages, and
+        its sex where the evidence is for one sex).
+    street_share
+        ``[pathway]`` share of the outcome's risk the pathway's characteristic can move: the setting
+        ``road_risk_on_site_share`` for a pathway whose evidence is about road users on the site's own
+        streets, 1 otherwise.
     onehot
         ``[pathway, outcome]`` which outcome each pathway acts on.
     base_cases
@@ -351,8 +363,12 @@ class Model:
     x0: np.ndarray
     x1: np.ndarray
     mediator_share: np.ndarray
+    band_level: np.ndarray
+    rest_level: np.ndarray
+    band_group: np.ndarray
     curve: np.ndarray
     age_weight: np.ndarray
+    street_share: np.ndarray
     onehot: np.ndarray
     base_cases: np.ndarray
     base_risk: np.ndarray
@@ -430,6 +446,27 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
     outcome_share = band_overlap(library.age_bands, [(int(a), int(b)) for a, b in out_ages])
     with np.errstate(divide="ignore", invalid="ignore"):
         age_weight = np.where(outcome_share > 0, band_overlap(library.age_bands, both) / outcome_share, 0.0)
+    # A link whose evidence is for one sex acts on that sex's share of each band (England's, within the band).
+    link_rows = library.links.set_index("link_id")
+    sexes = np.array(
+        [
+            next((x for x in link_rows.loc[[f, o], "sex"] if x != "persons"), "persons")
+            for f, o in zip(t["first_link"], t["outcome_link"])
+        ]
+    )
+    grid = library.population_grid
+    by_sex = np.stack([demography.to_bands(grid[[k]]) for k in range(len(demography.SEXES))])  # [sex, band]
+    sex_share = np.divide(by_sex, by_sex.sum(axis=0), out=np.full(by_sex.shape, 0.5), where=by_sex.sum(axis=0) > 0)
+    for k, sex in enumerate(demography.SEXES):
+        age_weight[sexes == sex] *= sex_share[k]
+    # Road users on the site's streets: only the share of residents' road risk that arises there moves.
+    on_streets = np.array(
+        [
+            "road_users_on_site_streets" in set(link_rows.loc[[f, o], "population_exposed"])
+            for f, o in zip(t["first_link"], t["outcome_link"])
+        ]
+    )
+    street_share = np.where(on_streets, first.settings.road_risk_on_site_share, 1.0)
     out_idx = np.array([outcomes.index(o) for o in t["outcome"]], dtype=int)
     onehot = np.zeros((len(t), len(outcomes)))
     onehot[np.arange(len(t)), out_idx] = 1.0
@@ -451,6 +488,27 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
     for p in np.flatnonzero(links["form"].to_numpy()[last_idx] == "polynomial"):
         curve[:, p] = coefs.loc[t["outcome_link"].iloc[p]].to_numpy(float)
         base_cases[:, p] = pop * outcome_share[p] * curve_value(curve[:, p], threshold[p], x0[:, p])[:, None]
+    # Bands of one characteristic through one link mix: their pathways share one group.
+    levels = library.band_levels
+    band_level = np.array([levels[c][1] if c in levels else np.nan for c in t["characteristic"]])
+    rest_level = np.array([levels[c][2] if c in levels else np.nan for c in t["characteristic"]])
+    keys = [(levels[c][0], link) if c in levels else None for c, link in zip(t["characteristic"], t["outcome_link"])]
+    group_keys = list(dict.fromkeys(k for k in keys if k is not None))
+    band_group = np.zeros((len(t), len(group_keys)))
+    for p_, key in enumerate(keys):
+        if key is not None:
+            band_group[p_, group_keys.index(key)] = 1.0
+    for gi in range(len(group_keys)):
+        members = np.flatnonzero(band_group[:, gi])
+        p0 = members[0]
+        if links["form"].to_numpy()[last_idx[p0]] != "polynomial":
+            continue
+        # A curve gives the whole prevalence: the dwellings in each band at its level, the rest below every band.
+        at_rest = curve_value(curve[:, p0], threshold[p0], rest_level[p0])
+        mixed = (1 - x0[:, members].sum(axis=1)) * at_rest + sum(
+            x0[:, m] * curve_value(curve[:, m], threshold[m], band_level[m]) for m in members
+        )
+        base_cases[:, members] = (pop[:, None, :] * outcome_share[members][None] * mixed[:, None, None]).astype(float)
     costs = cost_rows(first, library, outcomes, g, life_exp, life_kernel)
     row_outcome = np.array([outcomes.index(o) for o in costs.table["outcome_id"]], dtype=int)
     fatal = outcome_table.loc[outcomes, "fatal"].to_numpy(bool)
@@ -473,8 +531,12 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
         x0=x0,
         x1=x1,
         mediator_share=t["mediator"].map(library.mediators.set_index("mediator_id")["baseline_share"]).to_numpy(float),
+        band_level=band_level,
+        rest_level=rest_level,
+        band_group=band_group,
         curve=curve,
         age_weight=age_weight,
+        street_share=street_share,
         onehot=onehot,
         base_cases=base_cases,
         base_risk=base_risk,

@@ -52,7 +52,11 @@ def log_ratios(model: Model, link_values: np.ndarray) -> np.ndarray:
     dx = x1 - x0
     slope_mediated = mediated & ~share_mediated
     exposure_change = np.where(slope_mediated, risk.linear(first, first_inc, dx), dx)
-    lr = _form_log_ratio(links, model.last_idx, ratio, x0, x1, model.curve, exposure_change)[..., None]
+    lr = _form_log_ratio(links, model.last_idx, ratio, x0, x1, model.curve, exposure_change)
+    if model.band_group.size:
+        lr = np.where(model.band_group.sum(axis=1) > 0, _band_log_ratio(model, ratio, x0, x1), lr)
+    # Only part of the residents' road risk arises on the site's streets: RR_eff = 1 + share (RR - 1).
+    lr = risk.partly_exposed(lr, model.street_share)[..., None]
     odds = links["measure"].to_numpy()[model.last_idx] == "OR"
     if not odds.any():
         return np.broadcast_to(lr, (*lr.shape[:-1], model.base_risk.shape[-1]))
@@ -66,6 +70,37 @@ def log_ratios(model: Model, link_values: np.ndarray) -> np.ndarray:
         risk.log_risk_ratio_from_odds(lr, p),
     )
     return np.where(odds[:, None], from_odds, lr)
+
+
+def _band_log_ratio(model: Model, ratio: np.ndarray, s0: np.ndarray, s1: np.ndarray) -> np.ndarray:
+    r"""Log ratio of each band pathway: its part of the mixed population ratio of its group.
+
+    Dwellings in band ``b`` (share ``s_b``) stand at the band's level, the rest below every
+    band; with ``RR_b`` the link's ratio from the rest's level to the band's, the population
+    risk relative to the rest is :math:`F(s) = 1 + \sum_b s_b (RR_b - 1)`, so the group's log
+    ratio is :math:`\ln F(s_1) - \ln F(s_0)` (the population attributable-fraction mixture;
+    for a curve of prevalence, the mixed prevalence). Each band's pathway carries the part
+    ``(s_{1b} - s_{0b})(RR_b - 1)`` of it.
+
+    Parameters
+    ----------
+    ratio
+        ``[draw, 1, 1, pathway]`` the value of the link acting on the outcome.
+    s0, s1
+        ``[1, site, 1, pathway]`` and ``[1, site, option, pathway]`` shares of dwellings in each band.
+    """
+    rest, level = np.nan_to_num(model.rest_level), np.nan_to_num(model.band_level)
+    lrr = _form_log_ratio(model.links, model.last_idx, ratio, rest, level, model.curve, level - rest)
+    excess = np.expm1(lrr)
+    e0, e1 = s0 * excess, s1 * excess
+    g = model.band_group
+    f0, f1 = 1.0 + e0 @ g, 1.0 + e1 @ g  # [..., group]
+    change = e1 - e0
+    total = change @ g
+    group_lr = np.log(f1 / f0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(np.abs(total) > 1e-15, group_lr / total, 1.0 / f0) @ g.T
+    return change * part
 
 
 def _form_log_ratio(
@@ -133,11 +168,14 @@ def count_overlaps_once(log_ratio: np.ndarray, pathways: pd.DataFrame) -> np.nda
 def run_model(model: Model, link_values: np.ndarray) -> np.ndarray:
     """``[draw, site, option, pathway, band]`` annual change in cases at full occupancy and full effect.
 
+    A pathway whose evidence covers only part of a band (some of its ages, or one sex) changes the
+    risk of that part: the band's ratio is ``1 + w (RR - 1)`` with ``w`` the share covered
+    (:func:`appraisal.risk.partly_exposed`).
     The change in cases of an outcome is ``base x (exp(S) - 1)`` with ``S`` the sum
     of its pathways' log ratios (effects multiply); each pathway's share is
     ``base x ln RR_path x (exp(S) - 1) / S`` (:func:`appraisal.risk.change_factor`).
     """
-    lr = log_ratios(model, link_values) * model.age_weight  # [draw, site, option, pathway, band]
+    lr = risk.partly_exposed(log_ratios(model, link_values), model.age_weight)  # [draw, site, option, pathway, band]
     lr = count_overlaps_once(lr, model.pathways)
     total = np.einsum("dsopb,pk->dsokb", lr, model.onehot)
     out_idx = model.onehot.argmax(axis=1)

@@ -148,9 +148,12 @@ class Library:
         links = self.default_links.set_index("link_id")
         g = self.graph
         rows = []
+        parent = dict(zip(self.characteristics["characteristic_id"], self.characteristics["band_of"]))
         for c in self.characteristics["characteristic_id"]:
-            for v in g.successors(c):
-                first = links.loc[g.edges[c, v]["link_id"]]
+            # A band (a share of dwellings in a band of a level) follows its parent's links.
+            source = parent[c] or c
+            for v in g.successors(source) if source in g else []:
+                first = links.loc[g.edges[source, v]["link_id"]]
                 ends = list(g.successors(v)) if g.nodes[v]["kind"] == "mediator" else [None]
                 for o in ends:
                     last = first if o is None else links.loc[g.edges[v, o]["link_id"]]
@@ -175,6 +178,26 @@ class Library:
     def cost_splits(self) -> dict[str, list[tuple[str, str, float]]]:
         """Who bears each unit cost, and as which component: ``cost_id -> [(bearer, component, share)]``."""
         return cost_splits(self.unit_costs, self.bearer_shares)
+
+    @cached_property
+    def band_levels(self) -> dict[str, tuple[str, float, float]]:
+        """Each band characteristic: ``band_id -> (parent, level of the band, level of the dwellings below every band)``.
+
+        The rule, stated once: a band stands at its middle (55-59 dB at 57.5, the interval
+        [55, 60)); the open top band is as wide as the band below it; the dwellings below
+        the lowest band stand at the middle of a band of that width just below it (52.5 dB
+        under bands from 55). No source gives where within a band its dwellings lie.
+        """
+        c = self.characteristics[self.characteristics["band_of"] != ""]
+        out: dict[str, tuple[str, float, float]] = {}
+        for parent, rows in c.groupby("band_of", sort=False):
+            rows = rows.sort_values("band_from")
+            lo, hi = rows["band_from"].to_numpy(float), rows["band_to"].to_numpy(float)
+            width = np.nanmin(hi - lo) + 1.0 if np.isfinite(hi).any() else 5.0
+            middle = np.where(np.isnan(hi), lo + width / 2, (lo + hi + 1.0) / 2)
+            rest = lo[0] - width / 2
+            out.update({cid: (str(parent), float(m), float(rest)) for cid, m in zip(rows["characteristic_id"], middle)})
+        return out
 
     def reached_outcomes(self) -> list[str]:
         """Outcomes reached from a characteristic by default links, in file order."""

@@ -98,6 +98,10 @@ CAUSAL_BASES = ("longitudinal", "experimental", "appraising_body", "association_
 #: A link's contrast (or outcome) against the characteristic's metric (or the engine's outcome).
 CONTRAST_MATCHES = ("same", "converted", "mismatch")
 OUTCOME_MATCHES = ("same", "study_narrower", "study_wider", "proxy")
+#: Who a link's evidence applies to among the site's residents (within its ages and sex). Road users on the
+#: site's streets: only the share of residents' road risk that arises there (a setting) is moved.
+POPULATIONS_EXPOSED = ("residents", "adults", "children", "older_people", "road_users_on_site_streets")
+LINK_SEXES = ("persons", "male", "female")
 STUDY_SIZE_UNITS = ("participants", "events")
 #: Certainty grades, by the scale that gives them.
 GRADE_SCALES: dict[str, tuple[str, ...]] = {
@@ -238,6 +242,9 @@ class Characteristics(_Provenance):
     valid_max: Series[str] = real()
     how_to_measure: Series[str] = text()
     construct: Series[str] = text()
+    band_of: Series[str] = text(required=False)
+    band_from: Series[str] = real()
+    band_to: Series[str] = real()
     typical_england_value: Series[str] = real()
     typical_year: Series[str] = whole(required=False)
 
@@ -314,6 +321,8 @@ class Links(_Provenance):
     study_size_unit: Series[str] = choice(STUDY_SIZE_UNITS, required=False)
     grade: Series[str] = choice(GRADES)
     grade_scale: Series[str] = choice(tuple(GRADE_SCALES))
+    sex: Series[str] = choice(LINK_SEXES)
+    population_exposed: Series[str] = choice(POPULATIONS_EXPOSED)
     lag_id: Series[str] = text(required=False)
     overlap_group: Series[str] = text(required=False)
     includes: Series[str] = text(required=False)

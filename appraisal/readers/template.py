@@ -427,7 +427,9 @@ def _read_environment(
                     f"column {g.letter(col)} has values but no option name: type the option's name in {ref}, or clear the column",
                 )
             )
-    missing = [cid for cid in chars.index if cid not in placement.characteristic_rows]
+    # A characteristic set by the shares of dwellings in its bands has rows for its bands only.
+    banded = set(chars["band_of"])
+    missing = [cid for cid in chars.index if cid not in placement.characteristic_rows and cid not in banded]
     if missing:
         cells.report(
             Problem(

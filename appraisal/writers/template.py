@@ -241,6 +241,8 @@ def _environment(ws: Worksheet, library: Library, proposal: Proposal | None, n_o
     )
     last_col = g.first_option_col + n_options - 1
     chars = library.characteristics
+    # A characteristic set by the shares of dwellings in its bands has rows for its bands, not one for a level.
+    chars = chars[~chars["characteristic_id"].isin(set(chars["band_of"]))]
     r = g.first_row
     for group in GROUPS:
         rows = chars[chars["group"] == group]

@@ -237,7 +237,10 @@ def coverage_text(library: Library) -> str:
     for group in GROUPS:
         frame = chars[chars["group"] == group]
         lines.append(f"  {group.replace('_', ' ')} ({len(frame)})")
-        for c in frame["characteristic_id"]:
+        bands = frame[frame["band_of"] != ""].groupby("band_of", sort=False)["characteristic_id"].apply(list).to_dict()
+        for c in frame.loc[frame["band_of"] == "", "characteristic_id"]:
+            if c in bands:
+                lines += _wrap(f"{c}: set by the shares of dwellings in its bands ({', '.join(bands[c])})", "    ")
             n_def = int((defaults["from_id"] == c).sum())
             n_alt = int((links["from_id"] == c).sum()) - n_def
             reached = sorted(set(paths.loc[paths["characteristic"] == c, "outcome"]))

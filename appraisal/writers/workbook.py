@@ -268,6 +268,7 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
             ("Price year", price_year_label(s.price_year)),
             ("Discounting", s.discounting.value),
             ("Valuing deaths", DEATH_VALUATION_WORDS[s.mortality_valuation]),
+            ("Share of residents' road risk on the site's streets", f"{s.road_risk_on_site_share:.0%}"),
             ("Evidence library", library_label(result.library)),
         ],
         columns=["Setting", "Value"],
