@@ -228,7 +228,7 @@ def check_values(baseline: object, options: object, library: Library) -> list[Pr
                 Problem(
                     "proposal.set_by_bands",
                     place,
-                    cid,
+                    x,
                     f"give the share of dwellings in each band instead ({', '.join(bands_of[str(cid)])}; "
                     "the rest are below the lowest band); a single level would put every resident at it",
                 )
