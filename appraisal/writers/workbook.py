@@ -165,6 +165,12 @@ def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFr
         ("QALYs gained (undiscounted, England utility norms)", "change_in_qalys_lost"),
     ):
         rows.append({"Outcome": label} | {o: -h.loc[o, key] if o in h.index else 0.0 for o in result.options})
+    le = result.life_expectancy().set_index(["sex", "option"])["change_days"]
+    for sex, label in (("male", "men"), ("female", "women")):
+        rows.append(
+            {"Outcome": f"Life expectancy at birth, {label}: change in days (full effect)"}
+            | {o: le.loc[(sex, o)] for o in result.options}
+        )
     cases = pd.DataFrame(rows)
 
     cl = result.cost_landing()
