@@ -229,10 +229,25 @@ def link_text(link: pd.Series) -> str:
 
 
 def applied_as(link: pd.Series, share_mediators: frozenset[str]) -> str:
-    """How the engine applies a link's measure, in words (the Evidence sheet's "applied as" column).
+    """How the engine applies a link, in words (the Evidence sheet's "applied as" column): its measure,
+    how its effect builds up (its lag, or the default rule) and, for evidence on one sex, which.
 
     ``share_mediators`` are the ids of the library's share mediators, whose odds an odds ratio moves.
     """
+    lag = link["lag_id"]
+    timing = (
+        f"; builds up as {lag.replace('_', ' ')} (pathways/lags.csv)"
+        if lag
+        else "; full effect from the first year (no published lag)"
+        if link["to_id"] not in share_mediators and link["measure"] != "slope"
+        else ""
+    )
+    sex = f"; {link['sex']} only" if link["sex"] != "persons" else ""
+    return _measure_applied_as(link, share_mediators) + timing + sex
+
+
+def _measure_applied_as(link: pd.Series, share_mediators: frozenset[str]) -> str:
+    """How the engine applies a link's measure, in words."""
     measure, form = link["measure"], link["form"]
     if measure == "OR":
         if link["to_id"] in share_mediators:
