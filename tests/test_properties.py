@@ -33,13 +33,11 @@ def option_values(library, baseline=None):
     banded = set(chars["band_of"])  # set by its bands, never as one level
     strategies = {}
     for cid, c in chars.iterrows():
-        if cid in banded:
-            continue
+        if cid in banded or c["band_of"]:
+            continue  # a level is set by its bands, and the example's bands already fill every dwelling
         lo = 0.0 if np.isnan(c["valid_min"]) else c["valid_min"]
         lo = max(lo, 1.0) if cid in power else lo
         hi = lo + 100 if np.isnan(c["valid_max"]) else c["valid_max"]
-        # Five bands of one level at 0.2 at most keep their shares' sum within 1.
-        hi = min(hi, 0.2) if c["band_of"] else hi
         strategies[cid] = st.floats(lo, hi, allow_nan=False)
     return st.fixed_dictionaries({}, optional=strategies)
 

@@ -100,7 +100,7 @@ CONTRAST_MATCHES = ("same", "converted", "mismatch")
 OUTCOME_MATCHES = ("same", "study_narrower", "study_wider", "proxy")
 #: Who a link's evidence applies to among the site's residents (within its ages and sex). Road users on the
 #: site's streets: only the share of residents' road risk that arises there (a setting) is moved.
-POPULATIONS_EXPOSED = ("residents", "adults", "children", "older_people", "road_users_on_site_streets")
+POPULATIONS_EXPOSED = ("residents", "adults", "children", "older_people", "pregnancies", "road_users_on_site_streets")
 LINK_SEXES = ("persons", "male", "female")
 STUDY_SIZE_UNITS = ("participants", "events")
 #: Certainty grades, by the scale that gives them.
