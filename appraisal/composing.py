@@ -9,7 +9,7 @@ import pandas as pd
 from appraisal.analysis.confidence import evidence_shares
 from appraisal.analysis.monte_carlo import DEFAULT_SEED, monte_carlo
 from appraisal.analysis.sensitivity import one_way_sensitivity
-from appraisal.engine.accounts import account, run_accounts
+from appraisal.engine.accounts import account
 from appraisal.engine.cohort import closed_cohort_qalys
 from appraisal.engine.model import Model, build_model
 from appraisal.engine.run import check_finite, cost_units, run_model
@@ -36,55 +36,62 @@ def judgement_settings(proposal: Proposal) -> dict[str, dict[str, object]]:
     }
 
 
-def _central_total(model: Model) -> list[float]:
-    """Each option's total present value (all sites and bearers) from the central run."""
-    accounts = run_accounts(model, model.central_link_values, model.central_cost_values)
-    return [float(x) for x in accounts.pv[0].sum(axis=(0, 2))]
+def _central_run(model: Model) -> tuple[np.ndarray, list[float]]:
+    """The central run's annual change in cases ``[1, site, option, pathway, band]`` and each option's
+    total present value (all sites and bearers)."""
+    annual = run_model(model, model.central_link_values)
+    accounts = account(model, annual, cost_units(model, annual), model.central_cost_values)
+    return annual, [float(x) for x in accounts.pv[0].sum(axis=(0, 2))]
 
 
-def closed_cohort_totals(model: Model, library: Library) -> list[float]:
+def closed_cohort_totals(model: Model, library: Library, annual: np.ndarray, totals: list[float]) -> list[float]:
     """Each option's total present value with deaths valued by QALYs lived by a closed cohort instead of the open population.
 
-    ``model`` values deaths by QALYs. Its present value of the QALYs the open population
-    loses is taken out and that of the closed cohort's (:func:`appraisal.engine.cohort.closed_cohort_qalys`)
-    put in, at the same value of a QALY and the health discount schedule.
+    ``model`` values deaths by QALYs; ``annual`` and ``totals`` are its central run (:func:`_central_run`).
+    Its present value of the QALYs the open population loses is taken out and that of the closed
+    cohort's (:func:`appraisal.engine.cohort.closed_cohort_qalys`) put in, at the same value of a QALY
+    and the health discount schedule.
     """
-    annual = run_model(model, model.central_link_values)
-    units = cost_units(model, annual)[0]  # [site, option, pathway, row]
     costs = model.costs.table
     qaly_rows = (costs["basis"] == "per_qaly_lost").to_numpy()
-    pvf = np.einsum("slrb,pl->spr", model.pv_factors, model.lag_onehot)
-    value = model.central_cost_values[0] * qaly_rows
-    open_pv = np.einsum("sopr,r,spr->o", units, value, pvf)
-    totals = np.array(_central_total(model))
     if not qaly_rows.any():
-        return [float(x) for x in totals]
-    per_qaly = float(model.costs.table.loc[qaly_rows, "uplifted"].iloc[0])
+        return totals
+    units = cost_units(model, annual)[0]  # [site, option, pathway, row]
+    pvf = np.einsum("slrb,pl->spr", model.pv_factors, model.lag_onehot)
+    open_pv = np.einsum("sopr,r,spr->o", units, model.central_cost_values[0] * qaly_rows, pvf)
+    per_qaly = float(costs.loc[qaly_rows, "uplifted"].iloc[0])
     discount = model.costs.discount[list(COMPONENTS).index("mortality")]
     gained = closed_cohort_qalys(model, library, annual[0])  # [site, option, year]
     closed_pv = -np.einsum("soy,y->o", gained, discount) * per_qaly
-    return [float(x) for x in totals - open_pv + closed_pv]
+    return [float(x) for x in np.array(totals) - open_pv + closed_pv]
 
 
-def value_judgements(proposal: Proposal, library: Library, options: list[str], as_set: list[float]) -> pd.DataFrame:
+def value_judgements(proposal: Proposal, library: Library, model: Model, annual: np.ndarray, as_set: list[float]) -> pd.DataFrame:
     """``scenario`` (an id of :func:`judgement_settings`) x option: total present value under each value judgement.
 
-    ``as_set`` is each option's total from the run already made with the settings as given. The last
-    scenario, ``closed_cohort``, values deaths by QALYs in a closed cohort (:func:`closed_cohort_totals`).
+    ``model``, ``annual`` and ``as_set`` are the run already made with the settings as given (its
+    model, central annual change in cases and each option's total). The last scenario,
+    ``closed_cohort``, values deaths by QALYs in a closed cohort (:func:`closed_cohort_totals`),
+    starting from whichever run values deaths by QALYs (as set, or the other death valuation).
     """
     rows = []
+    by_qalys = None
     for scenario, change in judgement_settings(proposal).items():
         if change:
             changed = proposal.model_copy(update={"settings": proposal.settings.model_copy(update=change)})
-            totals = _central_total(build_model(changed, library))
+            run_model_ = build_model(changed, library)
+            run_annual, totals = _central_run(run_model_)
+            settings = changed.settings
         else:
-            totals = as_set
-        rows.append({"scenario": scenario, **dict(zip(options, totals))})
-    qalys = proposal.model_copy(
-        update={"settings": proposal.settings.model_copy(update={"mortality_valuation": DeathValuation.QALYS})}
+            run_model_, run_annual, totals, settings = model, annual, as_set, proposal.settings
+        if scenario in ("as_set", "other_death_valuation") and settings.mortality_valuation is DeathValuation.QALYS:
+            by_qalys = (run_model_, run_annual, totals)
+        rows.append({"scenario": scenario, **dict(zip(model.options, totals))})
+    assert by_qalys is not None  # one of the two death valuations is QALYs
+    rows.append(
+        {"scenario": "closed_cohort", **dict(zip(model.options, closed_cohort_totals(by_qalys[0], library, *by_qalys[1:])))}
     )
-    rows.append({"scenario": "closed_cohort", **dict(zip(options, closed_cohort_totals(build_model(qalys, library), library)))})
-    return pd.DataFrame(rows, columns=["scenario", *options])
+    return pd.DataFrame(rows, columns=["scenario", *model.options])
 
 
 def appraise(
@@ -132,10 +139,11 @@ def appraise(
         library=library,
         model=model,
         central=central,
+        annual=annual[0],
         units=units[0],
         sensitivity_table=one_way_sensitivity(model) if analyses else None,
         confidence_table=evidence_shares(model, library, units[0]) if analyses else None,
-        judgement_table=value_judgements(proposal, library, model.options, [float(x) for x in central.pv[0].sum(axis=(0, 2))])
+        judgement_table=value_judgements(proposal, library, model, annual, [float(x) for x in central.pv[0].sum(axis=(0, 2))])
         if analyses
         else None,
         uncertainty=monte_carlo(model, draws, seed, progress) if draws else None,

@@ -18,8 +18,8 @@ from appraisal import demography
 from appraisal.analysis.monte_carlo import PERCENTILES, Uncertainty
 from appraisal.demography import LIFE_TABLE_OUTCOME
 from appraisal.engine.accounts import Accounts, landing_all, yearly_health
+from appraisal.engine.cohort import hazard_change
 from appraisal.engine.model import Model
-from appraisal.engine.run import run_model
 from appraisal.evidence.library import Library, applied_as, link_text
 from appraisal.evidence.schemas import COMPONENTS, OUTCOME_MEASURES, STATE_KINDS
 from appraisal.proposal import Proposal
@@ -40,6 +40,8 @@ class Result:
         The fixed arrays of the appraisal (labels of every axis, time profile, unit costs in play).
     central
         The central run's accounts (draw axis of length 1).
+    annual
+        ``[site, option, pathway, band]`` central annual change in cases at full occupancy and full effect.
     units
         ``[site, option, pathway, row]`` central annual change in costed units (cases, deaths,
         or discounted life-years) at full occupancy and full effect.
@@ -55,16 +57,12 @@ class Result:
     library: Library
     model: Model
     central: Accounts
+    annual: np.ndarray
     units: np.ndarray
     sensitivity_table: pd.DataFrame | None
     confidence_table: pd.DataFrame | None
     judgement_table: pd.DataFrame | None
     uncertainty: Uncertainty | None = None
-
-    @property
-    def central_annual(self) -> np.ndarray:
-        """``[site, option, pathway, band]`` central annual change in cases at full occupancy and full effect."""
-        return run_model(self.model, self.model.central_link_values)[0]
 
     @property
     def options(self) -> list[str]:
@@ -207,17 +205,18 @@ class Result:
         life table of those rates (:func:`appraisal.demography.life_expectancy`). The
         baseline is England's; the site's own baseline death rates are not known.
         """
-        m = self.model
         lib = self.library
         rates = lib.death_rates  # [sex, age]
-        band_rate = lib.band_rates[LIFE_TABLE_OUTCOME]  # deaths per person per year, by band
-        pop = m.residents  # [site, band]
-        fatal_paths = m.onehot[:, m.fatal].sum(axis=1) > 0
-        annual = self.central_annual  # [site, option, pathway, band]
-        change = annual[:, :, fatal_paths, :].sum(axis=(0, 2))  # [option, band] deaths a year
-        per_person = np.divide(change, pop.sum(axis=0), out=np.zeros_like(change), where=pop.sum(axis=0) > 0)
-        ratio = 1.0 + np.divide(per_person, band_rate, out=np.zeros_like(per_person), where=band_rate > 0)
-        by_age = ratio[:, demography.band_of_age()]  # [option, age]
+        # All sites together: each site's change in the death rate weighted by its baseline deaths.
+        change = hazard_change(self.model, lib, self.annual).sum(axis=2)  # [site, option, band]
+        deaths = self.model.residents * lib.band_rates[LIFE_TABLE_OUTCOME][None, :]  # [site, band]
+        pooled = np.divide(
+            (change * deaths[:, None]).sum(axis=0),
+            deaths.sum(axis=0),
+            out=np.zeros(change.shape[1:]),
+            where=deaths.sum(axis=0) > 0,
+        )
+        by_age = 1.0 + pooled[:, demography.band_of_age()]  # [option, age]
         e0_base = demography.life_expectancy(demography.probability_of_death(rates))[:, 0]
         e0 = demography.life_expectancy(demography.probability_of_death(rates[None] * by_age[:, None, :]))[..., 0]
         return pd.DataFrame(
