@@ -9,12 +9,12 @@ import pandas as pd
 from appraisal.analysis.confidence import evidence_shares
 from appraisal.analysis.monte_carlo import DEFAULT_SEED, monte_carlo
 from appraisal.analysis.sensitivity import one_way_sensitivity
-from appraisal.engine.accounts import account
+from appraisal.engine.accounts import Accounts, account
 from appraisal.engine.cohort import closed_cohort_qalys
 from appraisal.engine.model import Model, build_model
 from appraisal.engine.run import check_finite, cost_units, run_model
 from appraisal.evidence.library import Library, load_library
-from appraisal.evidence.schemas import COMPONENTS
+from appraisal.evidence.schemas import COMPONENTS, PVB_COUNTS
 from appraisal.proposal import DeathValuation, Discounting, Proposal
 from appraisal.result import Result
 
@@ -41,11 +41,18 @@ def _central_run(model: Model) -> tuple[np.ndarray, list[float]]:
     total present value (all sites and bearers)."""
     annual = run_model(model, model.central_link_values)
     accounts = account(model, annual, cost_units(model, annual), model.central_cost_values)
-    return annual, [float(x) for x in accounts.pv[0].sum(axis=(0, 2))]
+    return annual, counted_totals(accounts)
+
+
+def counted_totals(accounts: Accounts) -> list[float]:
+    """Each option's total present value as it counts in the benefits (all sites and bearers; fiscal, economic and
+    social value, transfers left out) of the central run."""
+    counted = accounts.pv_type[0][..., : PVB_COUNTS.index("excluded")]  # [site, option, bearer, type]
+    return [float(x) for x in counted.sum(axis=(0, 2, 3))]
 
 
 def closed_cohort_totals(model: Model, library: Library, annual: np.ndarray, totals: list[float]) -> list[float]:
-    """Each option's total present value with deaths valued by QALYs lived by a closed cohort instead of the open population.
+    """Each option's total present value (as it counts in the benefits) with deaths valued by QALYs lived by a closed cohort instead of the open population.
 
     ``model`` values deaths by QALYs; ``annual`` and ``totals`` are its central run (:func:`_central_run`).
     Its present value of the QALYs the open population loses is taken out and that of the closed
@@ -67,7 +74,8 @@ def closed_cohort_totals(model: Model, library: Library, annual: np.ndarray, tot
 
 
 def value_judgements(proposal: Proposal, library: Library, model: Model, annual: np.ndarray, as_set: list[float]) -> pd.DataFrame:
-    """``scenario`` (an id of :func:`judgement_settings`) x option: total present value under each value judgement.
+    """``scenario`` (an id of :func:`judgement_settings`) x option: total present value under each value judgement
+    (fiscal, economic and social value; transfers left out).
 
     ``model``, ``annual`` and ``as_set`` are the run already made with the settings as given (its
     model, central annual change in cases and each option's total). The last scenario,
@@ -143,8 +151,6 @@ def appraise(
         units=units[0],
         sensitivity_table=one_way_sensitivity(model) if analyses else None,
         confidence_table=evidence_shares(model, library, units[0]) if analyses else None,
-        judgement_table=value_judgements(proposal, library, model, annual, [float(x) for x in central.pv[0].sum(axis=(0, 2))])
-        if analyses
-        else None,
+        judgement_table=value_judgements(proposal, library, model, annual, counted_totals(central)) if analyses else None,
         uncertainty=monte_carlo(model, draws, seed, progress) if draws else None,
     )

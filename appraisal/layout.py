@@ -18,13 +18,14 @@ from openpyxl.utils import get_column_letter
 from appraisal._version import __version__
 from appraisal.errors import InCell, InField, Place
 from appraisal.evidence.library import Library
-from appraisal.proposal import DeathValuation, Discounting
+from appraisal.proposal import DeathValuation, Discounting, Payer, ProjectType
 
 INSTRUCTIONS = "Instructions"
 SITE = "Site"
 ENVIRONMENT = "Environment"
 SETTINGS = "Settings"
-SHEETS = (INSTRUCTIONS, SITE, ENVIRONMENT, SETTINGS)
+SCHEME_COSTS = "Scheme costs"
+SHEETS = (INSTRUCTIONS, SITE, ENVIRONMENT, SCHEME_COSTS, SETTINGS)
 
 #: Cell holding the library stamp the template was made from (see :func:`library_stamp`).
 STAMP_CELL = (INSTRUCTIONS, "B3")
@@ -46,6 +47,7 @@ class Cell:
     high: float | None = None
     choices: tuple[str, ...] = ()
     default: object = None
+    optional: bool = False
 
     @property
     def row(self) -> int:
@@ -58,7 +60,15 @@ class Cell:
 
 CELLS: dict[str, Cell] = {
     "site.name": Cell(SITE, "C4", "Site or scheme name", "text", "As it should appear on the report."),
-    "site.local_authority": Cell(SITE, "C5", "Local authority", "text", "Optional."),
+    "site.local_authority": Cell(
+        SITE,
+        "C5",
+        "Local authority (ONS code)",
+        "text",
+        "The ONS code of the local authority district the site is in, e.g. E08000003 for Manchester (listed in the "
+        "library's areas/local_authorities.csv). It names the integrated care board, councils and combined authority "
+        "costs land on. Optional: without it, flows land on roles (the site's ICB, its council).",
+    ),
     "population.total": Cell(
         SITE,
         "C6",
@@ -73,7 +83,8 @@ CELLS: dict[str, Cell] = {
         "C4",
         "Appraisal start year",
         "whole",
-        "Year 0 of the appraisal: present values are discounted to this year.",
+        "First financial year of the appraisal (2027 = 2027-28, April to March). Present values are discounted to it "
+        "unless a discount base year is set below.",
         low=1990,
         high=2100,
     ),
@@ -126,7 +137,119 @@ CELLS: dict[str, Cell] = {
         high=1,
         default=1,
     ),
+    "settings.discount_base_year": Cell(
+        SETTINGS,
+        "C10",
+        "Discount base year",
+        "whole",
+        "Financial year present values are discounted to (year 0 of the Green Book schedules), if not the start year; "
+        "it may be earlier than the start year, never later. Blank: the start year.",
+        low=1990,
+        high=2100,
+        optional=True,
+    ),
+    "settings.project_type": Cell(
+        SETTINGS,
+        "C11",
+        "Project type (optimism bias)",
+        "choice",
+        "Sets the default optimism-bias uplift on scheme costs, the upper bound for the type (Mott MacDonald 2002 for "
+        "HM Treasury, Table 2: capital expenditure, standard buildings 24%, non-standard buildings 51%, standard civil "
+        "engineering 44%, non-standard civil engineering 66%, equipment/development 200%; outsourcing 41% of operating costs).",
+        choices=tuple(ProjectType),
+        default="standard_buildings",
+    ),
+    "settings.optimism_bias_capital": Cell(
+        SETTINGS,
+        "C12",
+        "Optimism bias on capital costs",
+        "number",
+        "A share (0.24 = 24%) replacing the project type's upper bound, once risks are managed and the reduction "
+        "is evidenced. Blank: the upper bound.",
+        low=0,
+        high=3,
+        optional=True,
+    ),
+    "settings.optimism_bias_revenue": Cell(
+        SETTINGS,
+        "C13",
+        "Optimism bias on revenue costs",
+        "number",
+        "A share. Blank: the upper bound where the table gives one for operating costs (outsourcing), else none.",
+        low=0,
+        high=3,
+        optional=True,
+    ),
+    "settings.deadweight": Cell(
+        SETTINGS,
+        "C14",
+        "Deadweight",
+        "number",
+        "Share (0-1) of the benefits that would have happened anyway, without the scheme. Default 0. The additionality "
+        "guidance (Homes and Communities Agency, Additionality Guide, 4th edition 2014) sets out how to judge it.",
+        low=0,
+        high=1,
+        default=0,
+    ),
+    "settings.displacement": Cell(
+        SETTINGS,
+        "C15",
+        "Displacement",
+        "number",
+        "Share (0-1) of the benefits offset by losses elsewhere in the area of interest. Default 0.",
+        low=0,
+        high=1,
+        default=0,
+    ),
+    "settings.leakage": Cell(
+        SETTINGS,
+        "C16",
+        "Leakage",
+        "number",
+        "Share (0-1) of the benefits going to people outside the area of interest. Default 0.",
+        low=0,
+        high=1,
+        default=0,
+    ),
 }
+
+
+@dataclass(frozen=True)
+class SchemeCostBlock:
+    """Scheme costs: one row per option, financial year and payer."""
+
+    sheet: str = SCHEME_COSTS
+    header_row: int = 6
+    rows: int = 80
+    option_col: str = "B"
+    year_col: str = "C"
+    capital_col: str = "D"
+    revenue_col: str = "E"
+    payer_col: str = "F"
+
+    @property
+    def row_range(self) -> range:
+        return range(self.header_row + 1, self.header_row + 1 + self.rows)
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """Field of a scheme cost -> its column."""
+        return {
+            "option": self.option_col,
+            "year": self.year_col,
+            "capital": self.capital_col,
+            "revenue": self.revenue_col,
+            "paid_by": self.payer_col,
+        }
+
+    @property
+    def where(self) -> str:
+        last = self.header_row + self.rows
+        return f"{self.sheet}!{self.option_col}{self.header_row + 1}:{self.payer_col}{last}"
+
+
+#: Who may pay a scheme cost, as the template lists them.
+PAYERS = tuple(Payer)
 
 
 @dataclass(frozen=True)
@@ -197,6 +320,7 @@ class EnvironmentGrid:
 AGE_BANDS = AgeBandBlock()
 OCCUPANCY = OccupancyBlock()
 GRID = EnvironmentGrid()
+SCHEME = SchemeCostBlock()
 
 
 def library_stamp(library: Library) -> str:
@@ -260,6 +384,8 @@ class Placement:
     option_columns: dict[str, int] = field(default_factory=dict)
     occupancy_rows: dict[int, int] = field(default_factory=dict)
     last_column: int = 0
+    scheme_cost_rows: dict[str, list[int]] = field(default_factory=dict)
+    """Option name -> the Scheme costs sheet's rows of its costs, in the order read."""
 
 
 def cell_of(path: str, placement: Placement, library: Library) -> Place:
@@ -294,6 +420,16 @@ def cell_of(path: str, placement: Placement, library: Library) -> Place:
         return InCell(
             ENVIRONMENT, f"{g.letter(g.baseline_col)}{placement.characteristic_rows[parts[1]]}", f"{names[parts[1]]}, baseline"
         )
+    if path == "scheme_costs":
+        return InCell(SCHEME_COSTS, SCHEME.where.split("!", 1)[1], "scheme costs")
+    for name, rows in placement.scheme_cost_rows.items():  # an option's name may itself hold a dot
+        if path == f"scheme_costs.{name}":
+            return InCell(SCHEME_COSTS, f"{SCHEME.option_col}{rows[0]}", f"scheme costs of option {name!r}")
+        rest = path.removeprefix(f"scheme_costs.{name}.").split(".") if path.startswith(f"scheme_costs.{name}.") else []
+        if len(rest) in (1, 2) and rest[0].isdigit() and int(rest[0]) < len(rows):
+            r = rows[int(rest[0])]
+            col = SCHEME.columns.get(rest[1], SCHEME.option_col) if len(rest) == 2 else SCHEME.option_col
+            return InCell(SCHEME_COSTS, f"{col}{r}", f"scheme cost of option {name!r}")
     for name, column in placement.option_columns.items():  # an option's name may itself hold a dot
         col = g.letter(column)
         if path == f"options.{name}":

@@ -39,7 +39,11 @@ class Site(_Model):
     """Where the development is."""
 
     name: str = Field(min_length=1, description="Name of the site or scheme.")
-    local_authority: str | None = Field(None, description="Local authority the site is in.")
+    local_authority: str | None = Field(
+        None,
+        description="ONS code (GSS) of the local authority district the site is in, e.g. E08000003 for Manchester: "
+        "it names the integrated care board, councils and combined authority costs land on.",
+    )
 
 
 class Population(_Model):
@@ -69,15 +73,62 @@ class DeathValuation(StrEnum):
     VPF = "vpf"
 
 
+class Payer(StrEnum):
+    """Who pays part of a scheme's costs; the site's local authority names the body (see ``areas/``)."""
+
+    COMBINED_AUTHORITY = "combined_authority"
+    UPPER_TIER_COUNCIL = "upper_tier_council"
+    DISTRICT_COUNCIL = "district_council"
+    ICB = "icb"
+    NHS_ENGLAND = "nhs_england"
+    CENTRAL_GOVERNMENT = "central_government"
+    OTHER_PUBLIC = "other_public"
+    DEVELOPER = "developer"
+    OTHER_PRIVATE = "other_private"
+
+
+#: Payers outside the public sector: their costs count in the net present social value but not in the
+#: public-sector cost base of the benefit-cost ratio.
+PRIVATE_PAYERS = (Payer.DEVELOPER, Payer.OTHER_PRIVATE)
+
+#: A sum of money: finite, 0 or more.
+Money = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+#: A share from 0 to 1.
+Share = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
+#: An optimism-bias uplift: a share of the cost, 0 to 3 (the published upper bounds reach 2, equipment and development).
+Uplift = Annotated[float, Strict(), Field(ge=0, le=3, allow_inf_nan=False)]
+
+
+class SchemeCost(_Model):
+    """One year's cost of an option to one payer, in the appraisal's price year (real terms)."""
+
+    year: Whole = Field(description="Financial year the cost falls in (2027 = 2027-28).")
+    capital: Money = Field(0.0, description="Capital cost, £ in the price year's prices, before optimism bias.")
+    revenue: Money = Field(0.0, description="Revenue (running) cost, £ in the price year's prices, before optimism bias.")
+    paid_by: Payer = Field(description="Who pays it.")
+
+
+class ProjectType(StrEnum):
+    """Project types of the optimism-bias table (``unit_costs/optimism_bias.csv``)."""
+
+    STANDARD_BUILDINGS = "standard_buildings"
+    NON_STANDARD_BUILDINGS = "non_standard_buildings"
+    STANDARD_CIVIL_ENGINEERING = "standard_civil_engineering"
+    NON_STANDARD_CIVIL_ENGINEERING = "non_standard_civil_engineering"
+    EQUIPMENT_DEVELOPMENT = "equipment_development"
+    OUTSOURCING = "outsourcing"
+
+
 class Settings(_Model):
     """How the appraisal is run.
 
-    Years are calendar years; the appraisal's year 0 is ``start_year`` and
-    present values are discounted to it. ``price_year`` is the financial year
-    (start year, e.g. 2024 for 2024-25) in whose prices all money is shown.
+    Years are financial years, named by the calendar year they start in (2027 = 2027-28, April to
+    March); the appraisal's first year is ``start_year``. Present values are discounted to
+    ``discount_base_year`` (the start year unless set), and all money is in ``price_year``'s prices:
+    the three are set separately.
     """
 
-    start_year: Whole = Field(ge=1990, le=2100, description="First year of the appraisal (year 0).")
+    start_year: Whole = Field(ge=1990, le=2100, description="First financial year of the appraisal (2027 = 2027-28).")
     period_years: Whole = Field(ge=1, le=125, description="Number of years appraised.")
     price_year: Whole = Field(description="Price base of all money, a financial year start (2024 = 2024-25).")
     discounting: Discounting = Field(
@@ -97,6 +148,30 @@ class Settings(_Model):
         description="Value deaths by the quality-adjusted life-years the life table finds lost, at the value of a QALY, "
         "or by the value of a prevented fatality per death brought forward or postponed among residents.",
     )
+    discount_base_year: Whole | None = Field(
+        None,
+        ge=1990,
+        le=2100,
+        description="Financial year present values are discounted to (year 0 of the discount schedules); "
+        "the start year if not set. It may be earlier than the start year, never later.",
+    )
+    project_type: ProjectType = Field(
+        ProjectType.STANDARD_BUILDINGS,
+        description="Project type of the optimism-bias table: sets the default uplift on scheme costs (its upper bound).",
+    )
+    optimism_bias_capital: Uplift | None = Field(
+        None, description="Uplift on capital costs (a share, 0.24 = 24%); the project type's upper bound if not set."
+    )
+    optimism_bias_revenue: Uplift | None = Field(
+        None,
+        description="Uplift on revenue costs (a share); the project type's upper bound where the table gives one "
+        "for operating costs (outsourcing), else 0.",
+    )
+    deadweight: Share = Field(0.0, description="Share of the benefits that would have happened without the scheme (0-1).")
+    displacement: Share = Field(
+        0.0, description="Share of the benefits that are offset by losses elsewhere in the area of interest (0-1)."
+    )
+    leakage: Share = Field(0.0, description="Share of the benefits that go to people outside the area of interest (0-1).")
 
 
 class Proposal(_Model):
@@ -115,6 +190,9 @@ class Proposal(_Model):
     baseline: dict[str, Value]
     options: dict[str, dict[str, Value]] = Field(min_length=1)
     settings: Settings
+    scheme_costs: dict[str, list[SchemeCost]] = Field(
+        default_factory=dict, description="Each option's costs by financial year and payer (none: no costs given)."
+    )
 
 
 def check_proposal(proposal: Proposal, library: Library) -> list[Problem]:
@@ -201,7 +279,73 @@ def check_data(data: dict[str, Any], library: Library) -> list[Problem]:
                     f"allowed: years in the appraisal period {start}-{last}",
                 )
             )
+    base_year = s.get("discount_base_year")
+    if isinstance(start, int) and isinstance(base_year, int) and base_year > start:
+        p.append(
+            Problem(
+                "proposal.base_year_after_start",
+                InField("settings.discount_base_year"),
+                base_year,
+                f"allowed: {start} (the start year) or earlier; present values are discounted back to the base year",
+            )
+        )
+    p += check_scheme_costs(data.get("scheme_costs"), options, start, period)
+    p += check_local_authority(data.get("site"), library, start)
     return p
+
+
+def check_scheme_costs(costs: object, options: object, start: object, period: object) -> list[Problem]:
+    """Problems with scheme costs: options that are not in the proposal, and years outside the appraisal period."""
+    p: list[Problem] = []
+    if not isinstance(costs, dict):
+        return p
+    names = list(options) if isinstance(options, dict) else []
+    for option, entries in costs.items():
+        if names and option not in names:
+            p.append(
+                Problem(
+                    "proposal.costs_unknown_option",
+                    InField(f"scheme_costs.{option}"),
+                    option,
+                    f"allowed: an option of the proposal ({', '.join(map(str, names))})",
+                )
+            )
+        if not (isinstance(entries, list) and isinstance(start, int) and isinstance(period, int)):
+            continue
+        last = start + period - 1
+        for i, entry in enumerate(entries):
+            year = entry.get("year") if isinstance(entry, dict) else None
+            if isinstance(year, int) and not isinstance(year, bool) and not start <= year <= last:
+                p.append(
+                    Problem(
+                        "proposal.cost_outside_period",
+                        InField(f"scheme_costs.{option}.{i}.year"),
+                        year,
+                        f"allowed: a financial year of the appraisal period, {start} to {last} ({_fy(start)} to {_fy(last)})",
+                    )
+                )
+    return p
+
+
+def _fy(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
+def check_local_authority(site: object, library: Library, year: object) -> list[Problem]:
+    """The site's local authority: an English district's ONS code the library's area lookups know.
+
+    A retired code is named with its successor; a code of Wales, Scotland or Northern Ireland is refused
+    (the engine's evidence and organisations are England's); text that is not a code is matched against
+    the districts' names.
+    """
+    code = site.get("local_authority") if isinstance(site, dict) else None
+    if not isinstance(code, str) or not code.strip():
+        return []
+    areas = library.areas
+    found = areas.resolve(code.strip(), year if isinstance(year, int) else None)
+    if found.problem is None:
+        return []
+    return [Problem(found.problem, InField("site.local_authority"), code, found.allowed)]
 
 
 def check_values(baseline: object, options: object, library: Library) -> list[Problem]:

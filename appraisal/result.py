@@ -10,19 +10,43 @@ Tables add up the sites of the model (one for one proposal).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from appraisal import demography
+from appraisal.analysis.business_case import (
+    COST_KINDS,
+    OptimismBias,
+    additionality_factor,
+    bcr,
+    is_public,
+    optimism_bias,
+    organisations_of,
+    payback_year,
+    payer_name,
+    scheme_costs,
+    switching_value,
+    uplifted,
+    vfm_category,
+)
 from appraisal.analysis.monte_carlo import PERCENTILES, Uncertainty
+from appraisal.costing import uplift_factors
 from appraisal.demography import LIFE_TABLE_OUTCOME
 from appraisal.engine.accounts import Accounts, landing_all, yearly_health
 from appraisal.engine.cohort import hazard_change
-from appraisal.engine.model import Model
+from appraisal.engine.model import Model, discount_schedules, pvb_type_map
+from appraisal.evidence.areas import Place
 from appraisal.evidence.library import Library, applied_as, link_text
-from appraisal.evidence.schemas import COMPONENTS, OUTCOME_MEASURES, STATE_KINDS
-from appraisal.proposal import Proposal
+from appraisal.evidence.schemas import COMPONENTS, OUTCOME_MEASURES, PVB_COUNTS, STATE_KINDS, VALUE_TYPES
+from appraisal.proposal import Payer, Proposal
+
+
+def financial_years(years: np.ndarray) -> list[str]:
+    """Financial years as finance teams write them: ``2027 -> "2027-28"`` (April to March)."""
+    return [f"{int(y)}-{(int(y) + 1) % 100:02d}" for y in years]
+
 
 #: The health columns of :meth:`Result.cases` and :meth:`Result.health_summary`, in the order of the accounts' last axis.
 HEALTH_COLUMNS = ("change_in_cases", "change_in_deaths", "change_in_life_years_lost", "change_in_qalys_lost")
@@ -90,7 +114,8 @@ class Result:
         m = self.model
         h = yearly_health(m, self.central.by_band)[0]  # [option, outcome, band, 4, year]
         idx = pd.MultiIndex.from_product(
-            [self.options, self.outcomes, self.library.band_labels, m.years], names=["option", "outcome", "age_band", "year"]
+            [self.options, self.outcomes, self.library.band_labels, financial_years(m.years)],
+            names=["option", "outcome", "age_band", "financial_year"],
         )
         return pd.DataFrame(
             {col: h[:, :, :, j, :].ravel() for j, col in enumerate(HEALTH_COLUMNS)},
@@ -98,13 +123,19 @@ class Result:
         ).reset_index()
 
     def cost_landing(self) -> pd.DataFrame:
-        """Change in cost by option, bearer, component and year: £ undiscounted and present value."""
+        """Change in cost by option, bearer, component and financial year: £ undiscounted and present value.
+
+        Each row says what it is (``unit_costs/value_types.csv``): ``value_type`` (fiscal, economic or
+        social), where it counts in the present value of benefits (``counted_in_pvb_as``; ``excluded``
+        for a transfer) and whether a fiscal saving is ``cashable``.
+        """
         cr = self.model.costs
         comps = list(COMPONENTS)
         undiscounted = landing_all(self.model, self.central.row_cost)[0]  # [option, bearer, component, year]
         discounted = undiscounted * cr.discount[None, None]
         idx = pd.MultiIndex.from_product(
-            [self.options, cr.bearers, comps, self.model.years], names=["option", "bearer", "component", "year"]
+            [self.options, cr.bearers, comps, financial_years(self.model.years)],
+            names=["option", "bearer", "component", "financial_year"],
         )
         out = pd.DataFrame({"change_gbp": undiscounted.ravel(), "present_value_gbp": discounted.ravel()}, index=idx).reset_index()
         u = self.uncertainty
@@ -116,7 +147,12 @@ class Result:
         # Keep every bearer and component a unit cost in play lands on (zeros included), and no others.
         lands = cr.shares.sum(axis=0) > 0  # [bearer, component]
         keep = lands[[cr.bearers.index(b) for b in out["bearer"]], [comps.index(c) for c in out["component"]]]
-        return out[keep].reset_index(drop=True)
+        out = out[keep].reset_index(drop=True)
+        types = self.library.value_types.set_index(["bearer", "component"])
+        key = pd.MultiIndex.from_arrays([out["bearer"], out["component"]])
+        for col in ("value_type", "counted_in_pvb_as", "cashable"):
+            out.insert(3 + ["value_type", "counted_in_pvb_as", "cashable"].index(col), col, types[col].reindex(key).to_numpy())
+        return out
 
     def by_pathway(self) -> pd.DataFrame:
         """Cases over the period and present value of cost by pathway and option."""
@@ -141,33 +177,333 @@ class Result:
         return out
 
     def summary(self) -> pd.DataFrame:
-        """Per option and bearer: present value of the change in cost, and the benefit (= -change).
+        """Per option: present value of the change in cost by value type and bearer, each counted once.
 
-        A ``total`` row per option sums the bearers.
+        ``value_type`` is where the flow counts in the present value of benefits
+        (``unit_costs/value_types.csv``): ``fiscal`` (public bodies' resource costs), ``economic``
+        (output, earnings, informal care, private spending; lost tax and national insurance are
+        counted here, as part of lost output), ``social`` (monetised health), or ``excluded``
+        (transfers such as benefit payments, which move money between people and the state and
+        are kept out of the present value of benefits). A row with bearer ``all`` sums its value
+        type; the last row of each option (value type and bearer ``all``) sums fiscal, economic and
+        social value: the gross present value of benefits' change in cost, not cash to any one budget.
+        ``benefit_gbp`` is minus the change.
         """
         cr = self.model.costs
-        lands = np.flatnonzero(cr.shares.sum(axis=(0, 2)) > 0)  # bearers some unit cost in play lands on
-        bearers = [cr.bearers[b] for b in lands] + ["total"]
-        pv = self.central.pv[0].sum(axis=0)  # [option, bearer]
-        values = np.concatenate([pv[:, lands], pv.sum(axis=1, keepdims=True)], axis=1)
-        out = pd.DataFrame(
-            {
-                "option": np.repeat(self.options, len(bearers)),
-                "bearer": bearers * len(self.options),
-                "present_value_gbp": values.ravel(),
-            }
-        )
+        types = list(PVB_COUNTS)
+        pv = self.central.pv_type[0].sum(axis=0)  # [option, bearer, type]
+        draws = self.uncertainty.pv_type if self.uncertainty is not None else None  # [draw, option, bearer, type]
+        lands = cr.shares.sum(axis=0) > 0  # [bearer, component]
+        in_type = np.einsum("bc,bct->bt", lands.astype(float), pvb_type_map(self.library, cr.bearers)) > 0
+        rows: list[tuple[str, str, str]] = []
+        picks: list[tuple[int, list[int], list[int]]] = []
+        for o, option in enumerate(self.options):
+            for t, vtype in enumerate(types):
+                bearers = [int(b) for b in np.flatnonzero(in_type[:, t])]
+                if not bearers:
+                    continue
+                for b in bearers:
+                    rows.append((option, vtype, cr.bearers[b]))
+                    picks.append((o, [b], [t]))
+                rows.append((option, vtype, "all"))
+                picks.append((o, bearers, [t]))
+            rows.append((option, "all", "all"))
+            picks.append((o, list(range(len(cr.bearers))), [types.index(v) for v in VALUE_TYPES]))
+        out = pd.DataFrame(rows, columns=["option", "value_type", "bearer"])
+        out["present_value_gbp"] = [pv[o][np.ix_(b, t)].sum() for o, b, t in picks]
         out["benefit_gbp"] = -out["present_value_gbp"]
-        u = self.uncertainty
-        if u is not None:
-            draws = np.concatenate([u.pv, u.pv.sum(axis=2, keepdims=True)], axis=2)  # [draw, option, bearer + total]
-            o_idx = [self.options.index(o) for o in out["option"]]
-            b_idx = [len(cr.bearers) if b == "total" else cr.bearers.index(b) for b in out["bearer"]]
-            picked = draws[:, o_idx, b_idx]  # [draw, row]
+        if draws is not None:
+            picked = np.stack([draws[:, o][:, b][:, :, t].sum(axis=(1, 2)) for o, b, t in picks], axis=1)  # [draw, row]
             for q, values in zip(PERCENTILES, np.percentile(picked, PERCENTILES, axis=0)):
                 out[f"present_value_gbp_p{q}"] = values
             out["probability_lower_cost"] = (picked < 0).mean(axis=0)
         return out
+
+    # ---- the business case ----------------------------------------------------
+    @cached_property
+    def place(self) -> Place | None:
+        """The site's district resolved through the library's area lookups (None if no local authority is given)."""
+        code = self.proposal.site.local_authority
+        return self.library.areas.resolve(code, self.proposal.settings.start_year) if code else None
+
+    def fiscal_landing(self) -> pd.DataFrame:
+        """Fiscal flows by option, named organisation, component and financial year: £ undiscounted and present value.
+
+        The fiscal rows of :meth:`cost_landing`, each landed on the organisation its role names for
+        the site's district (``unit_costs/value_types.csv``, ``areas/``); NHS costs are split over the
+        district's integrated care boards by the share of its people each serves. Lost tax and benefit
+        payments are shown on HM Treasury and the Department for Work and Pensions and flagged: lost tax
+        counts in the present value of benefits as lost output, benefits are a transfer kept out.
+        Changes in cost: a negative number is a saving to that organisation. Gross of additionality.
+        """
+        cl = self.cost_landing()
+        cl = cl[cl["value_type"] == "fiscal"]
+        roles = self.library.value_types.set_index(["bearer", "component"])["organisation_role"]
+        money = [c for c in cl.columns if c.startswith(("change_gbp", "present_value_gbp"))]
+        parts = []
+        for (bearer, component), rows in cl.groupby(["bearer", "component"], sort=False):
+            role = str(roles[(bearer, component)])
+            for name, share in organisations_of(role, self.place):
+                part = rows.copy()
+                part.insert(1, "organisation", name)
+                part[money] = part[money] * share
+                parts.append(part)
+        columns = ["option", "organisation", *[c for c in cl.columns if c != "option"]]
+        if not parts:
+            return pd.DataFrame(columns=columns)
+        out = pd.concat(parts, ignore_index=True)[columns]
+        order = {o: i for i, o in enumerate(self.options)}
+        return out.sort_values(
+            ["option", "organisation"], key=lambda c: c.map(order) if c.name == "option" else c, kind="stable"
+        ).reset_index(drop=True)
+
+    @cached_property
+    def _scheme(self) -> tuple[np.ndarray, np.ndarray, OptimismBias]:
+        """``(costs [option, payer, kind, year] after optimism bias, standard discount factors [year], the uplifts)``."""
+        ob = optimism_bias(self.proposal.settings, self.library)
+        costs = uplifted(scheme_costs(self.proposal, self.options, self.model.years), ob)
+        df_std, _ = discount_schedules(self.proposal.settings, self.library)
+        return costs, df_std, ob
+
+    def scheme_costs(self) -> pd.DataFrame:
+        """Each option's scheme costs by payer, kind and financial year: as given, after optimism bias, and present value."""
+        costs, df, ob = self._scheme
+        raw = scheme_costs(self.proposal, self.options, self.model.years)
+        rows = []
+        fy = financial_years(self.model.years)
+        for o, option in enumerate(self.options):
+            for p, payer in enumerate(Payer):
+                for k, kind in enumerate(COST_KINDS):
+                    for y in np.flatnonzero(raw[o, p, k]):
+                        rows.append(
+                            {
+                                "option": option,
+                                "paid_by": payer_name(payer, self.place),
+                                "payer": payer.value,
+                                "public_sector": is_public(payer),
+                                "kind": kind,
+                                "financial_year": fy[y],
+                                "cost_gbp": raw[o, p, k, y],
+                                "optimism_bias": ob.capital if kind == "capital" else ob.revenue,
+                                "cost_with_optimism_bias_gbp": costs[o, p, k, y],
+                                "present_value_gbp": costs[o, p, k, y] * df[y],
+                            }
+                        )
+        columns = [
+            "option",
+            "paid_by",
+            "payer",
+            "public_sector",
+            "kind",
+            "financial_year",
+            "cost_gbp",
+            "optimism_bias",
+            "cost_with_optimism_bias_gbp",
+            "present_value_gbp",
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def value_for_money(self) -> pd.DataFrame:
+        """The Green Book summary of each option: PVC, PVB by value type, NPSV, BCRs, switching value, category.
+
+        See :mod:`appraisal.analysis.business_case` for the definitions. Benefits are minus the change
+        in cost, counted once by value type (transfers excluded), times the additionality factor.
+        ``bcr_initial`` counts fiscal and economic value only (cash and output); ``bcr_adjusted``
+        adds social value (monetised health). The value-for-money category is read from the adjusted
+        BCR (``unit_costs/vfm_categories.csv``). With Monte Carlo draws, percentiles of the NPSV and
+        the adjusted BCR over the draws (scheme costs are as given in every draw).
+        """
+        costs, df, ob = self._scheme
+        public = np.array([is_public(p) for p in Payer])
+        pv_costs = np.einsum("opky,y->op", costs, df)
+        pvc = pv_costs[:, public].sum(axis=1)
+        private = pv_costs[:, ~public].sum(axis=1)
+        f = additionality_factor(self.proposal.settings)
+        types = list(PVB_COUNTS)
+        gross = -self.central.pv_type[0].sum(axis=(0, 2))  # [option, type]
+        by_type = {v: gross[:, types.index(v)] * f for v in VALUE_TYPES}
+        pvb = sum(by_type.values())
+        out = pd.DataFrame({"option": self.options})
+        out["pv_costs_public_gbp"] = pvc
+        out["pv_costs_private_gbp"] = private
+        out["optimism_bias_capital"] = ob.capital
+        out["optimism_bias_revenue"] = ob.revenue
+        for v in VALUE_TYPES:
+            out[f"pv_benefits_{v}_gbp"] = by_type[v]
+        out["pv_benefits_gbp"] = pvb
+        out["transfers_excluded_gbp"] = gross[:, types.index("excluded")] * f
+        out["additionality_factor"] = f
+        out["npsv_gbp"] = pvb - pvc - private
+        out["bcr_initial"] = bcr(by_type["fiscal"] + by_type["economic"], pvc)
+        out["bcr_adjusted"] = bcr(pvb, pvc)
+        out["switching_value"] = switching_value(pvb, pvc)
+        cats = self.library.vfm_categories
+        out["vfm_category"] = [vfm_category(x, cats) for x in out["bcr_adjusted"]]
+        u = self.uncertainty
+        if u is not None:
+            draws = -u.pv_type.sum(axis=2)[:, :, [types.index(v) for v in VALUE_TYPES]].sum(axis=2) * f  # [draw, option]
+            npsv = draws - (pvc + private)[None, :]
+            ratio = bcr(draws, np.broadcast_to(pvc, draws.shape))
+            for q, a, b in zip(
+                PERCENTILES,
+                np.percentile(npsv, PERCENTILES, axis=0),
+                np.nanpercentile(ratio, PERCENTILES, axis=0) if np.isfinite(ratio).any() else [np.full(len(pvc), np.nan)] * 3,
+            ):
+                out[f"npsv_gbp_p{q}"] = a
+                out[f"bcr_adjusted_p{q}"] = b
+            out["probability_npsv_positive"] = (npsv > 0).mean(axis=0)
+        return out
+
+    def organisations(self) -> pd.DataFrame:
+        """Each public body's fiscal gain and what it pays, per option: return per pound paid and payback year.
+
+        ``fiscal_gain_gbp`` is the present value of the fall in its costs (after additionality);
+        ``paid_gbp`` the present value of the scheme costs it pays (after optimism bias);
+        ``return_per_pound`` their ratio; ``payback_year`` the first financial year in which its
+        cumulative discounted gain reaches its cumulative discounted payments (blank if never
+        within the period, or if it pays nothing). ``cashable_gain_gbp`` is the part of the gain
+        marked cashable. Transfers (lost tax, benefits) count in the gain of the body whose cash they are.
+        """
+        years = self.organisation_years()
+        cols = ["option", "organisation", "fiscal_gain_gbp", "cashable_gain_gbp", "paid_gbp", "return_per_pound", "payback_year"]
+        if years.empty:
+            return pd.DataFrame(columns=cols)
+        rows = []
+        for (option, org), g in years.groupby(["option", "organisation"], sort=False):
+            gain, paid = g["fiscal_gain_pv_gbp"].to_numpy(), g["paid_pv_gbp"].to_numpy()
+            back = payback_year(gain, paid, self.model.years)
+            rows.append(
+                {
+                    "option": option,
+                    "organisation": org,
+                    "fiscal_gain_gbp": gain.sum(),
+                    "cashable_gain_gbp": g["cashable_gain_pv_gbp"].sum(),
+                    "paid_gbp": paid.sum(),
+                    "return_per_pound": gain.sum() / paid.sum() if paid.sum() > 0 else np.nan,
+                    "payback_year": financial_years(np.array([back]))[0] if back is not None else "",
+                }
+            )
+        return pd.DataFrame(rows, columns=cols)
+
+    def organisation_years(self) -> pd.DataFrame:
+        """Each public body's fiscal gain (after additionality) and scheme payments (after optimism bias) by financial year."""
+        f = additionality_factor(self.proposal.settings)
+        fl = self.fiscal_landing()
+        fy = financial_years(self.model.years)
+        costs, df, _ = self._scheme
+        frames = []
+        if not fl.empty:
+            fl = fl.assign(
+                gain=-fl["change_gbp"] * f,
+                gain_pv=-fl["present_value_gbp"] * f,
+                cash_pv=np.where(fl["cashable"] == "cashable", -fl["present_value_gbp"] * f, 0.0),
+            )
+            frames.append(
+                fl.groupby(["option", "organisation", "financial_year"], sort=False)[["gain", "gain_pv", "cash_pv"]]
+                .sum()
+                .reset_index()
+            )
+        paid = []
+        for o, option in enumerate(self.options):
+            for p, payer in enumerate(Payer):
+                if not is_public(payer) or not costs[o, p].any():
+                    continue
+                name = payer_name(payer, self.place)
+                for y in range(len(fy)):
+                    paid.append(
+                        {
+                            "option": option,
+                            "organisation": name,
+                            "financial_year": fy[y],
+                            "paid": costs[o, p, :, y].sum(),
+                            "paid_pv": costs[o, p, :, y].sum() * df[y],
+                        }
+                    )
+        if paid:
+            frames.append(
+                pd.DataFrame(paid).groupby(["option", "organisation", "financial_year"], sort=False).sum().reset_index()
+            )
+        cols = [
+            "option",
+            "organisation",
+            "financial_year",
+            "fiscal_gain_gbp",
+            "fiscal_gain_pv_gbp",
+            "cashable_gain_pv_gbp",
+            "paid_gbp",
+            "paid_pv_gbp",
+        ]
+        if not frames:
+            return pd.DataFrame(columns=cols)
+        grid = pd.MultiIndex.from_product(
+            [self.options, sorted(set().union(*(set(x["organisation"]) for x in frames))), fy],
+            names=["option", "organisation", "financial_year"],
+        )
+        merged = pd.concat([x.set_index(["option", "organisation", "financial_year"]) for x in frames], axis=1)
+        merged = merged.groupby(level=[0, 1, 2]).sum().reindex(grid, fill_value=0.0).fillna(0.0).reset_index()
+        for c in ("gain", "gain_pv", "cash_pv", "paid", "paid_pv"):
+            if c not in merged:
+                merged[c] = 0.0
+        merged = merged.rename(
+            columns={
+                "gain": "fiscal_gain_gbp",
+                "gain_pv": "fiscal_gain_pv_gbp",
+                "cash_pv": "cashable_gain_pv_gbp",
+                "paid": "paid_gbp",
+                "paid_pv": "paid_pv_gbp",
+            }
+        )
+        return merged[cols]
+
+    def health_system(self) -> pd.DataFrame:
+        """Health gains valued from the health system's side, beside the Green Book's social value.
+
+        Per option: QALYs gained over the period (from deaths postponed, by the life table and
+        England's utility norms; and from illness avoided, where its quality-of-life loss is in QALYs or
+        disability weights), undiscounted and discounted with the health schedule; their social value
+        at the Green Book value of a QALY; the NHS and council social-care costs saved (present
+        value); and the same gains at the opportunity-cost value of a QALY used for NHS spending
+        (``unit_costs/parameters.csv`` ``value_of_qaly_health_system``): the net health benefit in
+        QALYs, ``QALYs + savings / k``, and in pounds, ``QALYs x k + savings``. Gains in wellbeing
+        valued in WELLBYs are not QALYs and are left out here. Gross of additionality.
+        """
+        m, lib = self.model, self.library
+        _, df_health = discount_schedules(self.proposal.settings, lib)
+        h = yearly_health(m, self.central.by_band)[0]  # [option, outcome, band, 4, year]
+        death_q = -h[:, :, :, 3, :].sum(axis=(1, 2))  # [option, year]
+        table = m.costs.table
+        losses = lib.health_state_losses.set_index("loss_id")["unit"]
+        ids = table["cost_id"].str.removesuffix("_quality_of_life")
+        qaly_rows = (
+            (table["derived_from"] == "health_state_losses") & ids.map(losses).isin(["QALY", "disability weight"])
+        ).to_numpy()
+        rc = self.central.row_cost[0]  # [site, option, lag, row]
+        per_qaly = self._price("value_of_qaly")
+        ill_money = np.einsum("solr,slry,r->oy", rc, m.costs.timing, qaly_rows * m.costs.shares.sum(axis=(1, 2)))
+        ill_q = -ill_money / per_qaly
+        q_total = death_q + ill_q
+        q_disc = q_total @ df_health
+        cl = self.cost_landing()
+        care = cl[(cl["value_type"] == "fiscal") & cl["component"].isin(["healthcare", "social_care"])]
+        savings = -care.groupby("option", sort=False)["present_value_gbp"].sum().reindex(self.options, fill_value=0.0).to_numpy()
+        k = self._price("value_of_qaly_health_system")
+        out = pd.DataFrame({"option": self.options})
+        out["qalys_gained_from_deaths"] = death_q.sum(axis=1)
+        out["qalys_gained_from_illness"] = ill_q.sum(axis=1)
+        out["qalys_gained"] = q_total.sum(axis=1)
+        out["qalys_gained_discounted"] = q_disc
+        out["social_value_gbp"] = q_disc * per_qaly
+        out["nhs_and_social_care_saving_gbp"] = savings
+        out["value_per_qaly_health_system_gbp"] = k
+        out["net_health_benefit_qalys"] = q_disc + savings / k
+        out["net_health_benefit_gbp"] = q_disc * k + savings
+        return out
+
+    def _price(self, parameter: str) -> float:
+        """A parameter of ``unit_costs/parameters.csv`` in the appraisal's price year (GDP deflator)."""
+        row = self.library.parameters.set_index("parameter_id").loc[parameter]
+        factor = uplift_factors(np.array([int(row["price_year"])]), self.library.price_index, self.proposal.settings.price_year)
+        return float(row["value"]) * float(factor[0])
 
     def health_summary(self) -> pd.DataFrame:
         """Per option and outcome: change in cases, deaths, life-years and QALYs over the whole period.
@@ -351,8 +687,16 @@ class Result:
         return pd.DataFrame(rows, columns=["kind", "id", "what", "ages", "why"])
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name: summary, cost_landing, by_pathway, cases, health_summary, evidence, not_counted, life_expectancy."""
+        """Every table by name: the business case (value_for_money, organisations, organisation_years, fiscal_landing,
+        scheme_costs, health_system), then summary, cost_landing, by_pathway, cases, health_summary, evidence,
+        not_counted, life_expectancy, and the place (the bodies over the site and the lookups' vintages)."""
         return {
+            "value_for_money": self.value_for_money(),
+            "organisations": self.organisations(),
+            "organisation_years": self.organisation_years(),
+            "fiscal_landing": self.fiscal_landing(),
+            "scheme_costs": self.scheme_costs(),
+            "health_system": self.health_system(),
             "summary": self.summary(),
             "cost_landing": self.cost_landing(),
             "by_pathway": self.by_pathway(),
@@ -361,7 +705,23 @@ class Result:
             "evidence": self.evidence(),
             "not_counted": self.not_counted(),
             "life_expectancy": self.life_expectancy(),
+            "place": self.place_table(),
         }
+
+    def place_table(self) -> pd.DataFrame:
+        """The site's district and the bodies over it, each with its ONS code and the vintage of the lookup it came from."""
+        p = self.place
+        cols = ["role", "code", "name", "share_of_residents", "lookup_vintage"]
+        if p is None:
+            return pd.DataFrame(columns=cols)
+        rows = [
+            ("local authority district", p.code, p.lad_name, 1.0, p.district_vintage),
+            ("upper-tier council", p.utla_code, p.utla_name, 1.0, p.district_vintage),
+            ("combined or strategic authority", p.cauth_code, p.cauth_name, 1.0 if p.cauth_code else np.nan, p.district_vintage),
+        ]
+        rows += [("integrated care board", i.icb_code, i.icb_name, i.share, p.icb_vintage) for i in p.icbs]
+        rows += [("sub-ICB location", i.sub_icb_code, i.sub_icb_name, i.share, p.icb_vintage) for i in p.icbs]
+        return pd.DataFrame(rows, columns=cols)
 
 
 def _ran(table: pd.DataFrame | None, what: str) -> pd.DataFrame:

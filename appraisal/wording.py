@@ -35,7 +35,9 @@ DEATH_VALUATION_WORDS = {
 }
 
 #: The row that gives the benefit under a table of changes in cost.
-BENEFIT_LABEL = "Benefit (= minus the total change in cost)"
+BENEFIT_LABEL = (
+    "Present value of benefits before additionality (= minus the change: fiscal + economic + social, transfers excluded)"
+)
 TOTAL_LABEL = "Total"
 SIGN_SENTENCE = "Change in cost against the baseline: a negative number is a saving to that bearer."
 
@@ -47,7 +49,38 @@ def price_year_label(year: int) -> str:
 
 def money_note(settings: Settings) -> str:
     """The line under every money table: price base, discounting and base year."""
-    return f"£ in {price_year_label(settings.price_year)} prices; present values to {settings.start_year}, {DISCOUNTING_WORDS[settings.discounting]}."
+    base = settings.discount_base_year or settings.start_year
+    return (
+        f"£ in {price_year_label(settings.price_year)} prices; present values to {price_year_label(base)}, "
+        f"{DISCOUNTING_WORDS[settings.discounting]}; years are financial years (April to March)."
+    )
+
+
+#: Where a flow counts in the present value of benefits, as a reader names it.
+VALUE_TYPE_WORDS = {
+    "fiscal": "Fiscal",
+    "economic": "Economic",
+    "social": "Social",
+    "excluded": "Transfer (kept out of the benefits)",
+    "all": "All value types",
+}
+#: The row that sums fiscal, economic and social value: never read as cash to a budget.
+ALL_VALUE_LABEL = "All value types together (fiscal + economic + social: social value, not cash to any one budget)"
+
+
+def additionality_line(settings: Settings, factor: float) -> str:
+    """Additionality as applied to benefits, in one sentence."""
+    if factor == 1.0:
+        return "Additionality: none applied (deadweight, displacement and leakage 0); benefits are gross."
+    return (
+        f"Additionality: benefits are net of deadweight {settings.deadweight:.0%}, displacement {settings.displacement:.0%} "
+        f"and leakage {settings.leakage:.0%} (x {factor:.3f})."
+    )
+
+
+def optimism_bias_line(capital: float, revenue: float, capital_basis: str, revenue_basis: str) -> str:
+    """Optimism bias as applied to scheme costs, in one sentence."""
+    return f"Optimism bias on scheme costs: capital +{capital:.0%} ({capital_basis}); revenue +{revenue:.0%} ({revenue_basis})."
 
 
 def gbp(x: float) -> str:

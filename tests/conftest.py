@@ -29,7 +29,7 @@ def library():
 def library_copy(tmp_path):
     """A writable copy of the shipped library."""
     root = bundled_root()
-    for folder in ("pathways", "unit_costs"):
+    for folder in ("pathways", "unit_costs", "areas"):
         shutil.copytree(root / folder, tmp_path / folder)
     return tmp_path
 
@@ -266,12 +266,43 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
     )
     write_rows(root, "health_state_losses", [])
     write_rows(root, "curves", [])
-    write_rows(root, "parameters", [])
+    write_rows(
+        root,
+        "parameters",
+        [
+            {
+                "parameter_id": "value_of_qaly",
+                "value": "50000",
+                "interval_kind": "none",
+                "unit": "GBP per QALY",
+                "price_year": "2024",
+                **PROV,
+            },
+            {
+                "parameter_id": "value_of_qaly_health_system",
+                "value": "15000",
+                "interval_kind": "none",
+                "unit": "GBP per QALY",
+                "price_year": "2024",
+                **PROV,
+            },
+        ],
+    )
+    # How each flow counts, and the business-case tables, as shipped; no area lookups.
+    tiny_bearers = ("nhs", "households", "employers")
+    write_rows(root, "value_types", [{**r, "source": "t"} for r in read_rows(bundled_root(), "value_types") if r["bearer"] in tiny_bearers])
+    for name in ("optimism_bias", "vfm_categories"):
+        write_rows(root, name, [{**r, "source": "t"} for r in read_rows(bundled_root(), name)])
+    for name in ("area_sources", "local_authorities", "lad_icb", "code_history"):
+        write_rows(root, name, [])
     # The tiny library's links have no published lag: each says so in the gaps table, as the library requires.
     write_rows(
         root,
         "gaps",
-        [{"pathway": f"lag: {link['link_id']}", "group": "all", "what_was_searched": "test", "why_out": "test"} for link in links],
+        [
+            {"pathway": f"lag: {link['link_id']}", "group": "all", "what_was_searched": "test", "why_out": "test"}
+            for link in links
+        ],
     )
     write_rows(
         root,

@@ -5,10 +5,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import EXAMPLE
 
 from appraisal import appraise, load_proposal
 from appraisal.cli import main
-from conftest import EXAMPLE
 
 
 def test_run_writes_tables_and_prints_the_summary(tmp_path, capsys):
@@ -24,7 +24,9 @@ def test_run_writes_tables_and_prints_the_summary(tmp_path, capsys):
 def test_a_broken_proposal_gets_one_message_per_problem_and_no_traceback(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(EXAMPLE.read_text().replace("damp_mould: 0.01", "damp_mould: lots").replace("pm25: 9.5", "pm25: -3"))
-    run = subprocess.run([sys.executable, "-m", "appraisal.cli", "run", str(bad), "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "appraisal.cli", "run", str(bad), "--out", str(tmp_path / "o")], capture_output=True, text=True
+    )
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     assert "options.ambitious.damp_mould: not a number; found 'lots'" in run.stderr
@@ -32,7 +34,11 @@ def test_a_broken_proposal_gets_one_message_per_problem_and_no_traceback(tmp_pat
     # Range problems alone.
     good_shape = tmp_path / "range.yaml"
     good_shape.write_text(EXAMPLE.read_text().replace("pm25: 9.5", "pm25: -3").replace("damp_mould: 0.01", "damp_mould: 1.5"))
-    run = subprocess.run([sys.executable, "-m", "appraisal.cli", "run", str(good_shape), "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "appraisal.cli", "run", str(good_shape), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "baseline.pm25: outside the characteristic's valid range; found -3" in run.stderr
     assert "options.ambitious.damp_mould: outside the characteristic's valid range; found 1.5" in run.stderr
@@ -94,7 +100,7 @@ def test_every_number_in_the_cost_landing_traces_to_sourced_library_rows(result,
 def test_summary_signs_and_benefit(result):
     summary = result.summary()
     assert (summary["benefit_gbp"] == -summary["present_value_gbp"]).all()
-    totals = summary[summary["bearer"] == "total"].set_index("option")["present_value_gbp"]
+    totals = summary[summary["value_type"] == "all"].set_index("option")["present_value_gbp"]
     # The example's options all reduce ill health, so each is a net saving, larger the more ambitious.
     assert totals["ambitious"] < totals["strategic"] < totals["minimum"] < 0
 

@@ -58,5 +58,7 @@ def test_split_cost_normalises_and_nests_share_sets():
         columns=["share_set", "bearer", "component", "weight"],
     )
     split = costing.split_cost("outer", "total", shares)
-    assert sorted(split) == sorted([("employers", "productivity", 0.0625), ("households", "productivity", 0.1875), ("nhs", "healthcare", 0.75)])
+    assert sorted(split) == sorted(
+        [("employers", "productivity", 0.0625), ("households", "productivity", 0.1875), ("nhs", "healthcare", 0.75)]
+    )
     assert costing.split_cost("nhs", "healthcare", shares) == [("nhs", "healthcare", 1.0)]

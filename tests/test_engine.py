@@ -182,7 +182,7 @@ def test_deaths_enter_a_life_table_and_quality_adjusted_life_years_are_valued(tm
     link = {**LOG_X, "link_id": "x_d", "to_id": "death"}
     lib = load_library(tiny_library(tmp_path, [link]))
     result = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, period_years=3), lib)
-    by_year = result.cases().groupby("year")[["change_in_cases", "change_in_deaths", "change_in_life_years_lost"]].sum()
+    by_year = result.cases().groupby("financial_year")[["change_in_cases", "change_in_deaths", "change_in_life_years_lost"]].sum()
     s = 0.99
     assert by_year["change_in_cases"].tolist() == pytest.approx([1000.0, 1000.0, 1000.0])
     assert by_year["change_in_deaths"].tolist() == pytest.approx([1000.0, 1000.0 - 10.0, 1000.0 - 10.0 - 9.9])
@@ -201,7 +201,11 @@ def test_utility_norms_weight_the_life_years_a_death_takes(tmp_path):
     write_rows(
         root,
         "utility_norms",
-        [{"sex": sex, "age": str(a), "utility": "0.8", "instrument": "test", **PROV} for sex in ("male", "female") for a in range(121)],
+        [
+            {"sex": sex, "age": str(a), "utility": "0.8", "instrument": "test", **PROV}
+            for sex in ("male", "female")
+            for a in range(121)
+        ],
     )
     lib = load_library(root)
     health = appraise(tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, period_years=3), lib).health_summary()
@@ -225,7 +229,7 @@ def test_occupancy_increments_each_start_the_lag_of_the_evidence(tmp_path):
     lib = load_library(root)
     proposal = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, period_years=5)
     proposal = proposal.model_copy(update={"occupancy": {2030: 0.5, 2032: 1.0}})
-    years = appraise(proposal, lib).cases().groupby("year")["change_in_cases"].sum()
+    years = appraise(proposal, lib).cases().groupby("financial_year")["change_in_cases"].sum()
     assert years.tolist() == pytest.approx([0.0, 250.0, 500.0, 750.0, 1000.0])
 
 
@@ -430,8 +434,15 @@ def test_an_odds_ratio_acts_as_the_risk_ratio_it_equals_at_the_baseline_risk(tmp
 
 def test_an_odds_ratio_on_a_share_exposed_solves_the_risk_of_the_unexposed(tmp_path):
     """OR 3, share 0.5 -> 0.25, population risk 0.01: the unexposed risk q solves 0.5 q + 0.5 x 3q / (1 + 2q) = 0.01."""
-    link = {**LOG_X, "link_id": "share_o", "from_id": "share", "form": "proportion_exposed", "measure": "OR", "central": "3",
-            "exposure_unit": "share (0-1)"}
+    link = {
+        **LOG_X,
+        "link_id": "share_o",
+        "from_id": "share",
+        "form": "proportion_exposed",
+        "measure": "OR",
+        "central": "3",
+        "exposure_unit": "share (0-1)",
+    }
     lib = load_library(tiny_library(tmp_path, [link]))
     result = appraise(tiny_proposal(lib, {"share": 0.5}, {"less": {"share": 0.25}}), lib, analyses=False)
     # By hand: a = 0.5 x 2 = 1, b = 1 + 0.5 x 2 - 0.01 x 2 = 1.98, q = 0.02 / (1.98 + sqrt(1.98^2 + 0.04)).
@@ -448,9 +459,22 @@ def test_a_cost_lasts_as_long_as_its_phase_in_the_durations_table(tmp_path):
     from conftest import PROV
 
     root = tiny_library(tmp_path, [LOG_X])
-    durations = [{"outcome_id": "o", "phase": "after_a_year", "age_from": "0", "age_to": "120", "starts_after_years": "1",
-                  "statistic": "stated", "value": "2.5", "unit": "years", "interval_kind": "none", "what_it_measures": "test",
-                  "population": "test", **PROV}]
+    durations = [
+        {
+            "outcome_id": "o",
+            "phase": "after_a_year",
+            "age_from": "0",
+            "age_to": "120",
+            "starts_after_years": "1",
+            "statistic": "stated",
+            "value": "2.5",
+            "unit": "years",
+            "interval_kind": "none",
+            "what_it_measures": "test",
+            "population": "test",
+            **PROV,
+        }
+    ]
     write_rows(root, "durations", durations)
     costs = read_rows(root, "unit_costs")
     costs[0].update(basis="per_case_year", phase="after_a_year", value="100", price_year="2024")
@@ -459,7 +483,7 @@ def test_a_cost_lasts_as_long_as_its_phase_in_the_durations_table(tmp_path):
     proposal = tiny_proposal(lib, {"x": 0.0}, {"up": {"x": 1.0}}, discounting="none", period_years=6)
     cl = appraise(proposal, lib, analyses=False).cost_landing()
     nhs = cl[(cl["bearer"] == "nhs") & (cl["option"] == "up")]
-    by_year = nhs.groupby("year")["change_gbp"].sum().to_numpy()
+    by_year = nhs.groupby("financial_year")["change_gbp"].sum().to_numpy()
     # 1,000 extra cases each year from year 0: year t holds min(t, 2.5)-ish case-years of cost, by hand:
     # year 0: 0; year 1: 1 (year-0 cases); year 2: 2; year 3: 2.5 (0.5 + 1 + 1); then 2.5 a year.
     np.testing.assert_allclose(by_year / (1000 * 100), [0, 1, 2, 2.5, 2.5, 2.5], rtol=1e-9)
@@ -472,19 +496,43 @@ def test_walking_and_cycling_add_their_met_hours_before_one_dose_response(tmp_pa
     physical-activity effect is the one kept; before, each route was compared alone and
     the smaller was dropped, so cycling added nothing to walking.
     """
-    cyc = {"characteristic_id": "cyc", "name": "Cycling", "group": "transport", "metric": "c", "unit": "minutes/week", "value_kind": "amount",
-           "valid_min": "0", "how_to_measure": "test", "source": "t", "locator": "test", "verification": "primary", "transform": "none"}
+    cyc = {
+        "characteristic_id": "cyc",
+        "name": "Cycling",
+        "group": "transport",
+        "metric": "c",
+        "unit": "minutes/week",
+        "value_kind": "amount",
+        "valid_min": "0",
+        "how_to_measure": "test",
+        "source": "t",
+        "locator": "test",
+        "verification": "primary",
+        "transform": "none",
+    }
     slope = {"form": "linear", "measure": "slope", "increment": "60", "exposure_unit": "minutes/week", "to_id": "pa", **ALL_AGES}
     links = [
         {**slope, "link_id": "walk_pa", "from_id": "walk", "central": "4"},
         {**slope, "link_id": "cyc_pa", "from_id": "cyc", "central": "6.8"},
-        {"link_id": "pa_o", "from_id": "pa", "to_id": "o", "form": "log_linear", "measure": "RR", "central": "0.5", "increment": "8",
-         "exposure_unit": "MET-h/week", "overlap_group": "g", **ALL_AGES},
+        {
+            "link_id": "pa_o",
+            "from_id": "pa",
+            "to_id": "o",
+            "form": "log_linear",
+            "measure": "RR",
+            "central": "0.5",
+            "increment": "8",
+            "exposure_unit": "MET-h/week",
+            "overlap_group": "g",
+            **ALL_AGES,
+        },
         {**LOG_X, "overlap_group": "g"},
     ]
     lib = load_library(tiny_library(tmp_path, links, extra_chars=[cyc]))
     base = {"walk": 0.0, "cyc": 0.0, "x": 0.0}
-    result = appraise(tiny_proposal(lib, base, {"walk": {"walk": 60.0}, "both": {"walk": 60.0, "cyc": 60.0}}), lib, analyses=False)
+    result = appraise(
+        tiny_proposal(lib, base, {"walk": {"walk": 60.0}, "both": {"walk": 60.0, "cyc": 60.0}}), lib, analyses=False
+    )
     cases = result.cases().groupby("option")["change_in_cases"].sum()
     assert cases["walk"] == pytest.approx(1000 * (0.5 ** (4 / 8) - 1), rel=1e-9)
     assert cases["both"] == pytest.approx(1000 * (0.5 ** (10.8 / 8) - 1), rel=1e-9)

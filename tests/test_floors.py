@@ -29,15 +29,19 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "appraisal"
 
 FLOORS = {
-    "_version": 0, "errors": 0,
-    "risk": 1, "costing": 1, "demography": 1,
+    "_version": 0,
+    "errors": 0,
+    "risk": 1,
+    "costing": 1,
+    "demography": 1,
     "evidence": 2,
     "proposal": 3,
     "engine": 4,
     "analysis": 5,
     "result": 6,
     "composing": 7,
-    "wording": 8, "layout": 8,
+    "wording": 8,
+    "layout": 8,
     "writers": 9,
     "readers": 10,
     "files": 11,
@@ -145,7 +149,17 @@ def test_no_import_inside_a_function():
 
 
 def test_middle_floors_do_no_file_io():
-    words = ("open(", ".read_text(", ".write_text(", ".read_bytes(", ".write_bytes(", "read_csv(", "to_csv(", "load_workbook(", "yaml.")
+    words = (
+        "open(",
+        ".read_text(",
+        ".write_text(",
+        ".read_bytes(",
+        ".write_bytes(",
+        "read_csv(",
+        "to_csv(",
+        "load_workbook(",
+        "yaml.",
+    )
     offenders = [
         f"{name}: {w}"
         for name, path in modules().items()

@@ -18,8 +18,7 @@ import numpy as np
 import pytest
 import yaml
 
-from appraisal import appraise, load_library, make_proposal
-from appraisal import demography
+from appraisal import appraise, demography, load_library, make_proposal
 
 PUBLISHED = Path(__file__).resolve().parent / "golden" / "published"
 CASES = sorted(PUBLISHED.glob("*.yaml"))
@@ -108,7 +107,7 @@ def change_in_deaths_over_baseline(library, inputs: dict) -> float:
         library,
     )
     cases = appraise(proposal, library, analyses=False).cases()
-    last = cases[(cases["option"] == "option") & (cases["outcome"] == ALL_CAUSE) & (cases["year"] == cases["year"].max())]
+    last = cases[(cases["option"] == "option") & (cases["outcome"] == ALL_CAUSE) & (cases["financial_year"] == cases["financial_year"].max())]
     assert len(last), f"no all-cause mortality row for {characteristic}"
     return float(last["change_in_cases"].sum()) / baseline_deaths(library, residents)
 

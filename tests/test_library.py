@@ -360,7 +360,11 @@ def test_no_default_link_rests_on_an_association_or_a_mismatched_contrast_or_out
     assert (d["outcome_match"] == "same").all()
     assert (d.loc[d["causal_basis"] == "appraising_body", "appraising_body"].str.len() > 0).all()
     # Every link records its design, its contrast and the outcome its study measured.
-    assert (library.links[["study_design", "contrast_exposed", "contrast_reference", "outcome_measured", "default_reason"]] != "").all().all()
+    assert (
+        (library.links[["study_design", "contrast_exposed", "contrast_reference", "outcome_measured", "default_reason"]] != "")
+        .all()
+        .all()
+    )
 
 
 def test_durations_are_stated_in_one_place(library):

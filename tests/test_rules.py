@@ -150,7 +150,9 @@ def _make_default(root, link_id, **changes):
     i = index_of(root, "links", link_id=link_id)
     if not read_rows(root, "links")[i]["lag_id"]:
         append(root, "gaps", {"pathway": f"lag: {link_id}", "group": "all", "what_was_searched": "test", "why_out": "test"})
-    return edit(root, "links", i, is_default="yes", causal_basis="longitudinal", contrast_match="same", outcome_match="same", **changes)
+    return edit(
+        root, "links", i, is_default="yes", causal_basis="longitudinal", contrast_match="same", outcome_match="same", **changes
+    )
 
 
 def _default_link(root, column, **changes):
@@ -190,6 +192,45 @@ def _first(table):
 
 link0, cost0, dur0 = _first("links"), _first("unit_costs"), _first("durations")
 lag0, utility0 = _first("lags"), _first("utility_norms")
+ob0 = _first("optimism_bias")
+
+
+def _area_rows(root, share="1", code="E08000003"):
+    """Give the library copy one district with one ICB row."""
+    write_rows(
+        root,
+        "local_authorities",
+        [
+            {
+                "vintage": "2024",
+                "lad_code": "E08000003",
+                "lad_name": "Manchester",
+                "utla_code": "E08000003",
+                "utla_name": "Manchester",
+                "cauth_code": "E47000001",
+                "cauth_name": "Greater Manchester",
+                "source": "hmt_green_book_2022",
+            }
+        ],
+    )
+    write_rows(
+        root,
+        "lad_icb",
+        [
+            {
+                "vintage": "2024",
+                "lad_code": code,
+                "sub_icb_code": "E38000217",
+                "sub_icb_name": "x",
+                "icb_code": "E54000057",
+                "icb_name": "NHS Greater Manchester Integrated Care Board",
+                "population_share": share,
+                "source": "hmt_green_book_2022",
+            }
+        ],
+    )
+    return "areas/lad_icb.csv row 2"
+
 
 def _unlisted_lag(root):
     """Blank the lag of the PM2.5 deaths link, which has no gaps row (it has a published lag)."""
@@ -281,13 +322,29 @@ CASES = {
     "lags.profile": lag0("cumulative_share", cumulative_share="1.5"),
     "lags.unpublished_listed": lambda root: _unlisted_lag(root),
     "utility.range": utility0("utility", utility="1.2"),
+    "value_types.cover": lambda root: (
+        drop(root, "value_types", lambda r: r["component"] != "healthcare"),
+        "unit_costs/value_types.csv",
+    )[1],
+    "optimism_bias.bounds": ob0("lower_percent", lower_percent="90"),
+    "vfm.bands": lambda root: (edit(root, "vfm_categories", 1, bcr_from="1.2"), "unit_costs/vfm_categories.csv rows")[1],
+    "areas.codes": lambda root: _area_rows(root, code="W06000015") + ", column lad_code",
+    "areas.shares": lambda root: _area_rows(root, share="0.5").replace("row 2", "rows 2") + ", column population_share",
+    "parameters.required": lambda root: (
+        drop(root, "parameters", lambda r: r["parameter_id"] != "value_of_qaly_health_system"),
+        "unit_costs/parameters.csv",
+    )[1],
     "durations.outcome_known": dur0("outcome_id", outcome_id="no_such_outcome"),
     "durations.not_death": dur0("outcome_id", outcome_id=LIFE_TABLE_OUTCOME),
     "durations.length": dur0("value", unit=""),
-    "durations.no_overlap": lambda root: f"pathways/durations.csv row {append(root, 'durations', {**read_rows(root, 'durations')[0], 'age_to': str(int(read_rows(root, 'durations')[0]['age_to']) + 1)})}, column age_from",
+    "durations.no_overlap": lambda root: (
+        f"pathways/durations.csv row {append(root, 'durations', {**read_rows(root, 'durations')[0], 'age_to': str(int(read_rows(root, 'durations')[0]['age_to']) + 1)})}, column age_from"
+    ),
     "graph.acyclic": _acyclic,
     "graph.mediator_between": _mediator_between,
-    "graph.one_measure_per_outcome": lambda root: _make_default(root, "walkability_t2d_denbraver2018", overlap_group="") and f"{LINKS} rows",
+    "graph.one_measure_per_outcome": lambda root: (
+        _make_default(root, "walkability_t2d_denbraver2018", overlap_group="") and f"{LINKS} rows"
+    ),
     "graph.total_effect_once": lambda root: _make_default(root, "greenness_mortality_rojasrueda2019") and f"{LINKS} rows",
     "graph.counted_once": lambda root: (
         edit(root, "outcomes", index_of(root, "outcomes", outcome_id="ihd_incidence"), part_of=LIFE_TABLE_OUTCOME)

@@ -45,7 +45,9 @@ def test_zero_width_intervals_give_the_central_run(library_copy, library):
         for col in [c for c in table.columns if c.endswith(("_p5", "_p50", "_p95"))]:
             central = col.rsplit("_p", 1)[0]
             # Equal to rounding: the yearly landing sums over rows with BLAS, whose order can differ with the number of draws.
-            np.testing.assert_allclose(table[col].to_numpy(), table[central].to_numpy(), rtol=1e-12, atol=1e-6, err_msg=f"{name}.{col}")
+            np.testing.assert_allclose(
+                table[col].to_numpy(), table[central].to_numpy(), rtol=1e-12, atol=1e-6, err_msg=f"{name}.{col}"
+            )
     prob = result.summary()["probability_lower_cost"].to_numpy()
     pv = result.summary()["present_value_gbp"].to_numpy()
     np.testing.assert_array_equal(prob, (pv < 0).astype(float))
@@ -113,8 +115,8 @@ def test_one_way_sensitivity_matches_a_run_with_the_link_at_its_low_value(tmp_pa
     pv_low = (
         appraise(tiny_proposal(at_low, {"x": 0.0}, {"up": {"x": 1.0}}), at_low)
         .summary()
-        .set_index("bearer")
-        .loc["total", "present_value_gbp"]
+        .set_index("value_type")
+        .loc["all", "present_value_gbp"]
     )
     assert sens.loc["x_o", "pv_at_low"] == pytest.approx(pv_low, rel=1e-12)
     assert sens.loc["x_o", "swing"] == pytest.approx(abs(sens.loc["x_o", "pv_at_high"] - sens.loc["x_o", "pv_at_low"]))
@@ -128,7 +130,7 @@ def test_value_judgements_equal_separate_appraisals_under_those_settings(library
         data = proposal.model_dump(mode="json")
         data["settings"].update(change)
         s = appraise(make_proposal(data, library), library).summary()
-        return s[s["bearer"] == "total"].set_index("option")["present_value_gbp"]
+        return s[s["value_type"] == "all"].set_index("option")["present_value_gbp"]
 
     for scenario, change in (
         ("as_set", {}),
@@ -142,7 +144,8 @@ def test_value_judgements_equal_separate_appraisals_under_those_settings(library
     # With no discounting the present value is the plain sum of the yearly changes (life-years lost undiscounted too).
     data = proposal.model_dump(mode="json")
     data["settings"]["discounting"] = "none"
-    undiscounted = appraise(make_proposal(data, library), library).cost_landing().groupby("option")["change_gbp"].sum()
+    landing = appraise(make_proposal(data, library), library).cost_landing()
+    undiscounted = landing[landing["counted_in_pvb_as"] != "excluded"].groupby("option")["change_gbp"].sum()
     for option in proposal.options:
         assert vj.loc["no_discounting", option] == pytest.approx(undiscounted[option], rel=1e-9)
 
@@ -175,7 +178,7 @@ def test_report_workbook_has_percentiles_tornado_and_confidence(tmp_path, librar
 
     result = appraise(load_proposal(EXAMPLE, library), library, draws=200, seed=4)
     wb = load_workbook(write_report(result, tmp_path / "r.xlsx"))
-    summary = [c.value for row in wb["Summary"].iter_rows() for c in row if isinstance(c.value, str)]
+    summary = [c.value for row in wb["Costs and health"].iter_rows() for c in row if isinstance(c.value, str)]
     assert "5th percentile (£)" in summary and "95th percentile (£)" in summary
     assert "Probability the option lowers this cost" in summary
     assert any(v.startswith("How much of the answer rests") for v in summary)
@@ -183,7 +186,7 @@ def test_report_workbook_has_percentiles_tornado_and_confidence(tmp_path, librar
     tornado = [c for c in wb["Sensitivity"]._charts if type(c).__name__ == "BarChart"]
     assert len(tornado) == len(result.options) and all(c.type == "bar" for c in tornado)
     # The percentile columns hold the Result's numbers.
-    ws = wb["Summary"]
+    ws = wb["Costs and health"]
     header = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=3).value == "5th percentile (£)")
     s = result.summary()
     got = [ws.cell(row=header + 1 + i, column=3).value for i in range(len(s))]
@@ -195,7 +198,7 @@ def test_cli_draws_option(tmp_path, capsys):
 
     assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--draws", "100", "--seed", "7"]) == 0
     out = capsys.readouterr().out
-    assert "Uncertainty: 100 Monte Carlo draws" in out and "Probability of a saving overall" in out
+    assert "Uncertainty: 100 Monte Carlo draws" in out and "Probability of a net benefit overall" in out
     assert "present_value_gbp_p95" in (tmp_path / "out" / "summary.csv").read_text()
     with pytest.raises(SystemExit):
         main(["run", str(EXAMPLE), "--out", str(tmp_path / "o2"), "--draws", "many"])

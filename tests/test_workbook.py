@@ -9,6 +9,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EXAMPLE, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -16,11 +17,11 @@ from openpyxl import load_workbook
 from appraisal import ProposalError, appraise, load_proposal, write_csv, write_json, write_report
 from appraisal.cli import main
 from appraisal.errors import InCell
-from appraisal.layout import AGE_BANDS, CELLS, GRID, OCCUPANCY
+from appraisal.layout import AGE_BANDS, CELLS, GRID, OCCUPANCY, SCHEME
 from appraisal.readers.template import read_template
 from appraisal.writers.template import write_template
-from appraisal.writers.workbook import SHEET_NAMES, _names, cases_table, summary_tables
-from conftest import EXAMPLE, REPO
+from appraisal.wording import ALL_VALUE_LABEL
+from appraisal.writers.workbook import SHEET_NAMES, VFM_ROWS, _names, appraisal_summary_tables, cases_table, summary_tables
 
 EXAMPLE_XLSX = REPO / "examples" / "riverside.xlsx"
 
@@ -66,6 +67,17 @@ def fill_by_hand(path, proposal) -> None:
         if field.startswith("settings."):
             value = getattr(proposal.settings, field.split(".")[1])
             s[spec.ref] = getattr(value, "value", value)
+    costs = wb["Scheme costs"]
+    k = 0
+    for option, entries in proposal.scheme_costs.items():
+        for e in entries:
+            r = SCHEME.header_row + 1 + k
+            costs[f"{SCHEME.option_col}{r}"] = option
+            costs[f"{SCHEME.year_col}{r}"] = e.year
+            costs[f"{SCHEME.capital_col}{r}"] = e.capital or None
+            costs[f"{SCHEME.revenue_col}{r}"] = e.revenue or None
+            costs[f"{SCHEME.payer_col}{r}"] = e.paid_by.value
+            k += 1
     env = wb["Environment"]
     rows = env_rows(env)
     for cid, x in proposal.baseline.items():
@@ -118,7 +130,7 @@ def test_bundled_example_workbook_matches_the_yaml(library, example):
 
 def test_blank_template_has_the_sheets_validation_and_protection(blank, library):
     wb = load_workbook(blank)
-    assert wb.sheetnames == ["Instructions", "Site", "Environment", "Settings"]
+    assert wb.sheetnames == ["Instructions", "Site", "Environment", "Scheme costs", "Settings"]
     env = wb["Environment"]
     chars = library.characteristics
     # Every characteristic has a row, except one set by the shares of dwellings in its bands (each band has a row).
@@ -181,7 +193,10 @@ def test_unknown_characteristic_row(filled, library):
     rows = env_rows(load_workbook(filled)["Environment"])
     edit(filled, "Environment", f"A{rows['gas_cooking']}", "wood_burning")
     found = {p.code: p for p in problems_of(filled, library)}
-    assert at(found["template.unknown_row"]) == f"Environment!A{rows['gas_cooking']}" and found["template.unknown_row"].found == "wood_burning"
+    assert (
+        at(found["template.unknown_row"]) == f"Environment!A{rows['gas_cooking']}"
+        and found["template.unknown_row"].found == "wood_burning"
+    )
     assert found["template.missing_rows"].found == "gas_cooking"
 
 
@@ -264,7 +279,11 @@ def test_cli_reports_a_broken_workbook_without_a_traceback(filled, tmp_path, lib
     edit(filled, "Environment", cell(rows, "pm25", GRID.baseline_col), "n/a")
     import sys
 
-    run = subprocess.run([sys.executable, "-m", "appraisal.cli", "run", str(filled), "--out", str(tmp_path / "r.xlsx")], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "appraisal.cli", "run", str(filled), "--out", str(tmp_path / "r.xlsx")],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert f"Environment!{cell(rows, 'pm25', GRID.baseline_col)}" in run.stderr
 
@@ -274,7 +293,7 @@ def test_cli_reports_a_broken_workbook_without_a_traceback(filled, tmp_path, lib
 JUNK = st.one_of(
     st.none(),
     st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
-    st.integers(-10**12, 10**12),
+    st.integers(-(10**12), 10**12),
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.dates(),
@@ -292,8 +311,15 @@ def _input_cells(library) -> list[tuple[str, str]]:
     cells += [("Site", AGE_BANDS.value_ref(i)) for i in range(3)]
     cells += [("Site", f"{c}{OCCUPANCY.first_row + k}") for c in (OCCUPANCY.year_col, OCCUPANCY.share_col) for k in range(5)]
     n = len(library.characteristics) + 8
-    cells += [("Environment", f"{GRID.letter(col)}{row}") for col in range(GRID.baseline_col, GRID.first_option_col + 4) for row in range(GRID.first_row, GRID.first_row + n)]
-    cells += [("Environment", f"{GRID.letter(col)}{GRID.header_row}") for col in range(GRID.first_option_col, GRID.first_option_col + 5)]
+    cells += [
+        ("Environment", f"{GRID.letter(col)}{row}")
+        for col in range(GRID.baseline_col, GRID.first_option_col + 4)
+        for row in range(GRID.first_row, GRID.first_row + n)
+    ]
+    cells += [
+        ("Environment", f"{GRID.letter(col)}{GRID.header_row}") for col in range(GRID.first_option_col, GRID.first_option_col + 5)
+    ]
+    cells += [("Scheme costs", f"{col}{SCHEME.header_row + k}") for col in SCHEME.columns.values() for k in range(1, 4)]
     return cells
 
 
@@ -332,7 +358,9 @@ def report(tmp_path_factory, library, example):
 
 def _read_table(ws, header_row: int, n_rows: int, n_cols: int) -> pd.DataFrame:
     head = [ws.cell(row=header_row, column=c).value for c in range(1, n_cols + 1)]
-    body = [[ws.cell(row=r, column=c).value for c in range(1, n_cols + 1)] for r in range(header_row + 1, header_row + 1 + n_rows)]
+    body = [
+        [ws.cell(row=r, column=c).value for c in range(1, n_cols + 1)] for r in range(header_row + 1, header_row + 1 + n_rows)
+    ]
     return pd.DataFrame(body, columns=head)
 
 
@@ -343,15 +371,58 @@ def _find(ws, text: str, col: int = 1) -> int:
     raise AssertionError(f"{text!r} not found in {ws.title}")
 
 
-def test_report_has_seven_sheets_and_two_charts(report):
+def test_report_sheets_and_charts(report):
     _, path = report
     wb = load_workbook(path)
-    assert wb.sheetnames == list(SHEET_NAMES) and len(SHEET_NAMES) == 7
-    charts = wb["Summary"]._charts
+    assert wb.sheetnames == list(SHEET_NAMES) and SHEET_NAMES[:2] == ("Appraisal summary", "Organisations")
+    charts = wb["Costs and health"]._charts
     assert len(charts) == 2
     assert {type(c).__name__ for c in charts} == {"BarChart", "LineChart"}
-    for name in SHEET_NAMES[1:5]:
+    for name in SHEET_NAMES[3:7]:
         assert wb[name].freeze_panes is not None
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide_and_the_summary_on_one_page(report):
+    _, path = report
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4) and ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+    assert wb["Appraisal summary"].page_setup.fitToHeight == 1
+
+
+def test_charts_name_bearers_not_ids(report):
+    result, path = report
+    ws = load_workbook(path)["Costs and health"]
+    bars = next(c for c in ws._charts if type(c).__name__ == "BarChart")
+    cat = bars.series[0].cat
+    ref = (cat.strRef or cat.numRef).f  # e.g. 'Costs and health'!$A$7:$A$15
+    cells = ref.split("!")[1].replace("$", "").split(":")
+    labels = [c.value for row in ws[cells[0] : cells[1]] for c in row]
+    ids = set(result.library.bearers["bearer_id"])
+    assert labels and not any(label in ids for label in labels)
+    assert any("NHS" in label for label in labels)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_the_appraisal_summary_prints_on_one_a4_page(tmp_path, report):
+    result, path = report
+    wb = load_workbook(path)
+    for name in wb.sheetnames[1:]:
+        del wb[name]
+    only = tmp_path / "summary.xlsx"
+    wb.save(only)
+    run = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(only)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    pdf = (tmp_path / "summary.pdf").read_bytes()
+    import re
+
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
 
 def test_report_numbers_equal_the_result_tables(report):
@@ -359,26 +430,40 @@ def test_report_numbers_equal_the_result_tables(report):
     wb = load_workbook(path)
     names = _names(result)
     t = summary_tables(result, names)
-    ws = wb["Summary"]
+    ws = wb["Costs and health"]
     header = _find(ws, "Bearer")
     got = _read_table(ws, header, len(t["by_bearer"]), 1 + len(result.options))
     np.testing.assert_allclose(got[result.options].to_numpy(float), t["by_bearer"][result.options].to_numpy(float), rtol=1e-12)
     assert ws.cell(row=header + 1, column=2).number_format.startswith('"£"')
-    # The summary's total row is the sum of the cost-landing present values.
-    total = result.cost_landing().groupby("option")["present_value_gbp"].sum()
-    np.testing.assert_allclose(got.set_index("Bearer").loc["Total", result.options].to_numpy(float), total[result.options].to_numpy(), rtol=1e-12)
+    # The all-value-types row is the sum of the cost-landing present values, less the transfers kept out.
+    cl = result.cost_landing()
+    total = cl[cl["counted_in_pvb_as"] != "excluded"].groupby("option")["present_value_gbp"].sum()
+    np.testing.assert_allclose(
+        got.set_index("Bearer").loc[ALL_VALUE_LABEL, result.options].to_numpy(float), total[result.options].to_numpy(), rtol=1e-12
+    )
+
+    ws = wb["Appraisal summary"]
+    value = appraisal_summary_tables(result, names)["value"]
+    header = _find(ws, "Measure")
+    got = _read_table(ws, header, len(value), 1 + len(result.options)).set_index("Measure")
+    vfm = result.value_for_money().set_index("option")
+    for o in result.options:
+        assert got.loc[VFM_ROWS["npsv_gbp"], o] == pytest.approx(vfm.loc[o, "npsv_gbp"], rel=1e-12)
+        assert got.loc[VFM_ROWS["pv_benefits_social_gbp"], o] == pytest.approx(vfm.loc[o, "pv_benefits_social_gbp"], rel=1e-12)
 
     ws = wb["Cost landing"]
     header = _find(ws, "Option")
-    cl = result.cost_landing()
-    pv = cl.groupby(["option", "bearer", "component"], sort=False)["present_value_gbp"].sum()
-    got = _read_table(ws, header, len(pv), 4)
+    keys = ["option", "value_type", "bearer", "component"]
+    pv = cl.groupby(keys, sort=False)["present_value_gbp"].sum()
+    got = _read_table(ws, header, len(pv), 5)
     np.testing.assert_allclose(got["Present value (£)"].to_numpy(float), pv.to_numpy(), rtol=1e-12)
-    first_year = int(result.model.years[0])
-    col = 5
-    assert ws.cell(row=header, column=col).value == first_year
-    year0 = cl[cl["year"] == first_year].groupby(["option", "bearer", "component"], sort=False)["change_gbp"].sum()
-    np.testing.assert_allclose([ws.cell(row=header + 1 + i, column=col).value for i in range(len(pv))], year0.loc[pv.index].to_numpy(), rtol=1e-12)
+    first_year = cl["financial_year"].iloc[0]
+    col = 6
+    assert ws.cell(row=header, column=col).value == first_year == f"{result.model.years[0]}-{(result.model.years[0] + 1) % 100:02d}"
+    year0 = cl[cl["financial_year"] == first_year].groupby(keys, sort=False)["change_gbp"].sum()
+    np.testing.assert_allclose(
+        [ws.cell(row=header + 1 + i, column=col).value for i in range(len(pv))], year0.loc[pv.index].to_numpy(), rtol=1e-12
+    )
 
     ws = wb["By pathway"]
     bp = result.by_pathway()
@@ -413,26 +498,39 @@ def test_cli_run_on_the_example_workbook_writes_the_report(tmp_path, capsys):
 def test_cli_template_command(tmp_path, library):
     path = tmp_path / "t.xlsx"
     assert main(["template", str(path)]) == 0
-    assert load_workbook(path).sheetnames == ["Instructions", "Site", "Environment", "Settings"]
+    assert load_workbook(path).sheetnames == ["Instructions", "Site", "Environment", "Scheme costs", "Settings"]
     assert main(["template", str(tmp_path / "t.csv")]) == 2
 
 
 def test_csv_and_json_exports_still_work_from_the_workbook(tmp_path, library):
     result = appraise(load_proposal(EXAMPLE_XLSX, library), library)
-    assert len(write_csv(result, tmp_path)) == 8
+    assert len(write_csv(result, tmp_path)) == len(result.tables()) == 15
     assert write_json(result, tmp_path / "r.json").is_file()
 
 
 # ---- a real spreadsheet client ---------------------------------------------------
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed, so the real-client check cannot run here")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed, so the real-client check cannot run here"
+)
 def test_libreoffice_opens_the_template_and_the_report(tmp_path, blank, report):
     _, path = report
     for src in (blank, path):
         run = subprocess.run(
-            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-            capture_output=True, text=True, timeout=300,
+            [
+                "soffice",
+                "--headless",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(tmp_path),
+                str(src),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert run.returncode == 0, run.stderr
         pdf = tmp_path / (src.stem + ".pdf")
@@ -442,7 +540,12 @@ def test_libreoffice_opens_the_template_and_the_report(tmp_path, blank, report):
 def test_a_problem_in_an_option_whose_name_holds_a_dot_is_placed_at_its_cell(filled, library):
     wb = load_workbook(filled)
     env = wb["Environment"]
+    old = env.cell(row=GRID.header_row, column=GRID.first_option_col).value
     env.cell(row=GRID.header_row, column=GRID.first_option_col, value="phase 1.5")
+    costs = wb["Scheme costs"]
+    for r in SCHEME.row_range:
+        if costs[f"{SCHEME.option_col}{r}"].value == old:
+            costs[f"{SCHEME.option_col}{r}"] = "phase 1.5"
     rows = env_rows(env)
     env.cell(row=rows["damp_mould"], column=GRID.first_option_col, value=3.0)
     wb.save(filled)

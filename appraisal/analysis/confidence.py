@@ -35,7 +35,7 @@ def evidence_shares(model: Model, library: Library, units: np.ndarray) -> pd.Dat
     t = model.pathways
     lib_links = library.links.set_index("link_id")
     costs = model.costs.table
-    contrib = np.einsum("sopr,r,pl,slr->opr", units, model.central_cost_values[0], model.lag_onehot, model.pv_factors.sum(axis=3))
+    contrib = np.einsum("sopr,r,pl,slr->opr", units, model.central_cost_values[0], model.lag_onehot, model.pv_counted)
 
     def primary(v: str) -> bool:
         return str(v) == "primary"

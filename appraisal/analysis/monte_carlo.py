@@ -152,6 +152,9 @@ class Uncertainty:
     ----------
     pv
         ``[draw, option, bearer]`` present value of the change in cost.
+    pv_type
+        ``[draw, option, bearer, type]`` present value of the change in cost by where it counts in the present
+        value of benefits (fiscal, economic, social, excluded).
     landing
         ``[percentile, option, bearer, component, year]`` undiscounted change in cost.
     pathway_pv, pathway_cases
@@ -166,6 +169,7 @@ class Uncertainty:
     draws: int
     seed: int
     pv: np.ndarray
+    pv_type: np.ndarray
     landing: np.ndarray
     pathway_pv: np.ndarray
     pathway_cases: np.ndarray
@@ -200,6 +204,7 @@ def monte_carlo(model: Model, draws: int, seed: int = DEFAULT_SEED, progress: bo
         draws=draws,
         seed=seed,
         pv=pv,
+        pv_type=d.pv_type.sum(axis=1),
         landing=land,
         pathway_pv=np.percentile(d.path_pv.sum(axis=1), q, axis=0),
         pathway_cases=np.percentile(d.path_cases.sum(axis=1), q, axis=0),

@@ -96,17 +96,18 @@ def one_way_sensitivity(model: Model) -> pd.DataFrame:
 
 
 def scenario_totals(model: Model, link_values: np.ndarray, cost_values: np.ndarray) -> np.ndarray:
-    """``[scenario, option]`` total present value (all sites and bearers) for each row of link and cost values.
+    """``[scenario, option]`` total present value (all sites and bearers; fiscal, economic and social value, transfers
+    left out) for each row of link and cost values.
 
     .. math:: PV_{n,o} = \\sum_{s,p,b} A_{n,s,o,p,b} \\sum_r w_{r,b}\\, m_{p,r}\\, c_{n,r}\\, f_{s,l(p),r}
 
     with ``A`` the annual change in cases, ``w`` the band weight and ``m`` the match of each
-    unit-cost row, ``c`` its £ value and ``f`` its present-value factor summed over bearers, for the lag
+    unit-cost row, ``c`` its £ value and ``f`` its present-value factor summed over bearers as it counts in the benefits, for the lag
     ``l(p)`` of the pathway.
     Scenarios run in chunks of at most :data:`CHUNK_ELEMENTS` case-array elements, so memory
     stays bounded however many options there are.
     """
-    pvf_total = np.einsum("slrb,pl->spr", model.pv_factors, model.lag_onehot)  # [site, pathway, row]
+    pvf_total = np.einsum("slr,pl->spr", model.pv_counted, model.lag_onehot)  # [site, pathway, row]
     n_sites, n_options, n_paths = model.x1.shape[0], model.x1.shape[1], model.onehot.shape[0]
     per_scenario = max(1, n_sites * n_options * n_paths * model.age_weight.shape[1])
     chunk = max(1, CHUNK_ELEMENTS // per_scenario)

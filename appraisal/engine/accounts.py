@@ -26,6 +26,10 @@ class Accounts:
         by the lag of the pathways it comes from.
     pv
         ``[draw, site, option, bearer]`` present value of the change in cost.
+    pv_type
+        ``[draw, site, option, bearer, type]`` present value of the change in cost by where it counts in the
+        present value of benefits (:data:`appraisal.evidence.schemas.PVB_COUNTS`: fiscal, economic,
+        social, excluded).
     path_pv, path_cases
         ``[draw, site, option, pathway]`` present value, and change in cases over the period.
     by_band
@@ -37,6 +41,7 @@ class Accounts:
 
     row_cost: np.ndarray
     pv: np.ndarray
+    pv_type: np.ndarray
     path_pv: np.ndarray
     path_cases: np.ndarray
     by_band: np.ndarray
@@ -71,6 +76,7 @@ def account(model: Model, annual: np.ndarray, units: np.ndarray, cost_values: np
     return Accounts(
         row_cost=row_cost,
         pv=np.einsum("dsolr,slrb->dsob", row_cost, pvf),
+        pv_type=np.einsum("dsolr,slrbt->dsobt", row_cost, model.pv_type_factors),
         path_pv=np.einsum("dsopr,spr->dsop", money, pvf.sum(axis=3)[:, lag_of]),
         path_cases=np.einsum("dsopb,sp->dsop", annual, model.profile.sum(axis=2)[:, lag_of]),
         by_band=by_band,

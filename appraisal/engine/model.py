@@ -28,8 +28,8 @@ from appraisal import costing, demography
 from appraisal.demography import OPEN_AGE
 from appraisal.errors import InField, Problem, ProposalError
 from appraisal.evidence.library import Library
-from appraisal.evidence.schemas import COMPONENTS, STATE_KINDS
-from appraisal.proposal import DeathValuation, Discounting, Proposal, check_proposal
+from appraisal.evidence.schemas import COMPONENTS, PVB_COUNTS, STATE_KINDS
+from appraisal.proposal import DeathValuation, Discounting, Proposal, Settings, check_proposal
 from appraisal.risk import curve_value
 
 #: Components valued as health (discounted with the health schedule under Green Book discounting).
@@ -188,6 +188,34 @@ def cost_parts(
     return parts
 
 
+def discount_schedules(s: Settings, library: Library) -> tuple[np.ndarray, np.ndarray]:
+    """``(standard, health)`` discount factors of each year of the period, to the discount base year.
+
+    Year ``t`` of the period is ``start_year - base_year + t`` years after the base year (year 0 of
+    the Green Book schedules), so a scheme starting after the base year is discounted back to it.
+    """
+    offset = s.start_year - (s.discount_base_year or s.start_year)
+    n = offset + s.period_years
+    rates = library.discount_rates
+    if s.discounting is Discounting.NONE:
+        return np.ones(s.period_years), np.ones(s.period_years)
+    std_rates = costing.annual_rates(rates[rates["schedule"] == "standard"], n)
+    health_rates = (
+        costing.annual_rates(rates[rates["schedule"] == "health"], n) if s.discounting is Discounting.GREEN_BOOK else std_rates
+    )
+    return costing.discount_factors(std_rates)[offset:], costing.discount_factors(health_rates)[offset:]
+
+
+def pvb_type_map(library: Library, bearers: list[str]) -> np.ndarray:
+    """``[bearer, component, type]`` 1 where a bearer's component counts in the present value of benefits as each
+    of :data:`PVB_COUNTS` (fiscal, economic, social, or excluded as a transfer), from ``unit_costs/value_types.csv``."""
+    out = np.zeros((len(bearers), len(COMPONENTS), len(PVB_COUNTS)))
+    for r in library.value_types.itertuples(index=False):
+        if r.bearer in bearers:
+            out[bearers.index(r.bearer), COMPONENTS.index(r.component), PVB_COUNTS.index(r.counted_in_pvb_as)] = 1.0
+    return out
+
+
 @dataclass(frozen=True)
 class CostRows:
     """The unit costs in play, uplifted to the price year, with their timing and who bears them.
@@ -241,18 +269,7 @@ def cost_rows(
         uc["value"].to_numpy(float) / per * costing.uplift_factors(uc["price_year"].to_numpy(), library.price_index, s.price_year)
     )
     n = s.period_years
-    rates = library.discount_rates
-    if s.discounting is Discounting.NONE:
-        df_std = df_health = np.ones(n)
-    else:
-        std_rates = costing.annual_rates(rates[rates["schedule"] == "standard"], n)
-        df_std = costing.discount_factors(std_rates)
-        health_rates = (
-            costing.annual_rates(rates[rates["schedule"] == "health"], n)
-            if s.discounting is Discounting.GREEN_BOOK
-            else std_rates
-        )
-        df_health = costing.discount_factors(health_rates)
+    df_std, df_health = discount_schedules(s, library)
     weight = band_overlap(library.age_bands, list(zip(uc["age_from"].astype(int), uc["age_to"].astype(int))))
     parts = cost_parts(uc, weight, library, life_exp, life_kernel)
     uc = uc.iloc[[row for row, _, _ in parts]].reset_index(drop=True)
@@ -343,6 +360,11 @@ class Model:
         year, or prevalence), at which an odds ratio is turned into a risk ratio.
     match
         ``[pathway, row]`` which unit-cost rows cost each pathway's outcome.
+    pv_factors
+        ``[site, lag, row, bearer]`` present value of one unit of a row's annual change at full effect.
+    pv_type_factors
+        ``[site, lag, row, bearer, type]`` the same by where it counts in the present value of benefits
+        (:func:`pvb_type_map`).
     """
 
     options: list[str]
@@ -376,6 +398,13 @@ class Model:
     costs: CostRows
     match: np.ndarray
     pv_factors: np.ndarray
+    pv_type_factors: np.ndarray
+
+    @property
+    def pv_counted(self) -> np.ndarray:
+        """``[site, lag, row]`` present value of one unit of a row's annual change as it counts in the present value of
+        benefits: every bearer, fiscal, economic and social value, transfers left out."""
+        return self.pv_type_factors[..., : PVB_COUNTS.index("excluded")].sum(axis=(3, 4))
 
     @property
     def central_link_values(self) -> np.ndarray:
@@ -544,4 +573,7 @@ def build_model(sites: Proposal | Sequence[Proposal], library: Library) -> Model
         costs=costs,
         match=onehot[:, row_outcome],
         pv_factors=np.einsum("slry,rbc,cy->slrb", costs.timing, costs.shares, costs.discount),
+        pv_type_factors=np.einsum(
+            "slry,rbc,bct,cy->slrbt", costs.timing, costs.shares, pvb_type_map(library, costs.bearers), costs.discount
+        ),
     )

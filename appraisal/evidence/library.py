@@ -14,6 +14,7 @@ import pandas as pd
 from appraisal import demography
 from appraisal.demography import AGE_BANDS, BAND_LABELS, LIFE_TABLE_OUTCOME
 from appraisal.errors import LibraryError, Problem
+from appraisal.evidence.areas import Areas
 from appraisal.evidence.derived import all_unit_costs, cost_splits, duration_years, pathway_graph
 from appraisal.evidence.reading import read_table
 from appraisal.evidence.rules import Tables, run
@@ -60,7 +61,18 @@ class Library:
     bearer_shares: pd.DataFrame
     discount_rates: pd.DataFrame
     price_index: pd.DataFrame
+    value_types: pd.DataFrame
+    optimism_bias: pd.DataFrame
+    vfm_categories: pd.DataFrame
+    local_authorities: pd.DataFrame
+    lad_icb: pd.DataFrame
+    code_history: pd.DataFrame
     graph: nx.DiGraph
+
+    @cached_property
+    def areas(self) -> Areas:
+        """The area lookups (``areas/``): a site's district resolved to its councils, combined authority and ICBs."""
+        return Areas(self.local_authorities, self.lad_icb, self.code_history)
 
     @property
     def default_links(self) -> pd.DataFrame:
@@ -277,7 +289,7 @@ def bundled_root() -> Path:
 
 def _sources(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Both sources tables as one, each row with the ``_file`` it came from."""
-    parts = [t[name].assign(_file=TABLES[name].path) for name in ("pathway_sources", "cost_sources")]
+    parts = [t[name].assign(_file=TABLES[name].path) for name in ("pathway_sources", "cost_sources", "area_sources")]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -299,7 +311,7 @@ def load_library(root: str | Path | None = None) -> Library:
     Parameters
     ----------
     root
-        Folder holding ``pathways/`` and ``unit_costs/``; the shipped library if None.
+        Folder holding ``pathways/``, ``unit_costs/`` and ``areas/``; the shipped library if None.
 
     Raises
     ------
@@ -352,5 +364,11 @@ def load_library(root: str | Path | None = None) -> Library:
         bearer_shares=t["bearer_shares"],
         discount_rates=t["discount_rates"],
         price_index=t["price_index"],
+        value_types=t["value_types"],
+        optimism_bias=t["optimism_bias"],
+        vfm_categories=t["vfm_categories"],
+        local_authorities=t["local_authorities"],
+        lad_icb=t["lad_icb"],
+        code_history=t["code_history"],
         graph=graph,
     )

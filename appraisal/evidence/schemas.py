@@ -514,6 +514,95 @@ class PriceIndex(_Provenance):
     vintage: Series[str] = text()
 
 
+#: What a money flow is, as a business case keeps them apart (HM Treasury 2014 guidance for local partnerships; GMCA).
+VALUE_TYPES = ("fiscal", "economic", "social")
+#: Where a flow counts in the present value of benefits: as one of the value types, or not at all (a transfer
+#: between people and the state, or a part of lost output already counted as economic value).
+PVB_COUNTS = (*VALUE_TYPES, "excluded")
+#: Whether a fiscal flow is cash a body can take out of its budget, capacity it frees, or a transfer.
+CASHABILITY = ("cashable", "non_cashable", "transfer", "not_fiscal")
+#: The organisation a flow lands on, by role; the site's local authority names it (``areas/``).
+ORGANISATION_ROLES = (
+    "icb",
+    "upper_tier_council_adult_social_care",
+    "upper_tier_council_education",
+    "hm_treasury",
+    "dwp",
+    "criminal_justice",
+    "households",
+    "employers",
+    "informal_carers",
+)
+CAPITAL_REVENUE = ("capital", "revenue")
+
+
+class ValueTypes(_Table):
+    """``unit_costs/value_types.csv``: each component a bearer bears, as a value type, with the rule and its source."""
+
+    component: Series[str] = choice(COMPONENTS)
+    bearer: Series[str] = text()
+    value_type: Series[str] = choice(VALUE_TYPES)
+    counted_in_pvb_as: Series[str] = choice(PVB_COUNTS)
+    cashable: Series[str] = choice(CASHABILITY)
+    organisation_role: Series[str] = choice(ORGANISATION_ROLES)
+    rule: Series[str] = text()
+    source: Series[str] = text()
+
+
+class OptimismBias(_Provenance):
+    """``unit_costs/optimism_bias.csv``: optimism-bias uplifts by project type (per cent)."""
+
+    project_type: Series[str] = text()
+    applies_to: Series[str] = choice(CAPITAL_REVENUE)
+    upper_percent: Series[str] = real(required=True)
+    lower_percent: Series[str] = real(required=True)
+
+
+class VfmCategories(_Provenance):
+    """``unit_costs/vfm_categories.csv``: value-for-money categories by benefit-cost ratio."""
+
+    category: Series[str] = text()
+    bcr_from: Series[str] = real()
+    bcr_to: Series[str] = real()
+
+
+class LocalAuthorities(_Table):
+    """``areas/local_authorities.csv``: England's local authority districts with their upper-tier council and combined authority."""
+
+    vintage: Series[str] = whole()
+    lad_code: Series[str] = text()
+    lad_name: Series[str] = text()
+    utla_code: Series[str] = text()
+    utla_name: Series[str] = text()
+    cauth_code: Series[str] = text(required=False)
+    cauth_name: Series[str] = text(required=False)
+    source: Series[str] = text()
+
+
+class DistrictIcbs(_Table):
+    """``areas/lad_icb.csv``: each district's sub-ICB locations and integrated care boards, with the share of its people."""
+
+    vintage: Series[str] = whole()
+    lad_code: Series[str] = text()
+    sub_icb_code: Series[str] = text()
+    sub_icb_name: Series[str] = text()
+    icb_code: Series[str] = text()
+    icb_name: Series[str] = text()
+    population_share: Series[str] = real(required=True)
+    source: Series[str] = text()
+
+
+class CodeHistory(_Table):
+    """``areas/code_history.csv``: retired district codes and the codes that replaced them."""
+
+    old_code: Series[str] = text()
+    old_name: Series[str] = text()
+    new_code: Series[str] = text()
+    new_name: Series[str] = text()
+    changed_year: Series[str] = whole()
+    source: Series[str] = text()
+
+
 @dataclass(frozen=True)
 class Table:
     """A table of the evidence library: its name, file, key columns and schema.
@@ -573,5 +662,12 @@ TABLES: dict[str, Table] = {
         Table("bearer_shares", "unit_costs/bearer_shares.csv", ("share_set", "bearer", "component", "weight"), BearerShares),
         Table("discount_rates", "unit_costs/discount_rates.csv", ("schedule", "year_from"), DiscountRates),
         Table("price_index", "unit_costs/price_index.csv", ("year",), PriceIndex),
+        Table("value_types", "unit_costs/value_types.csv", ("component", "bearer"), ValueTypes),
+        Table("optimism_bias", "unit_costs/optimism_bias.csv", ("project_type", "applies_to"), OptimismBias),
+        Table("vfm_categories", "unit_costs/vfm_categories.csv", ("category",), VfmCategories),
+        Table("area_sources", "areas/sources.csv", ("source_id",), Sources),
+        Table("local_authorities", "areas/local_authorities.csv", ("vintage", "lad_code"), LocalAuthorities),
+        Table("lad_icb", "areas/lad_icb.csv", ("vintage", "lad_code", "sub_icb_code"), DistrictIcbs),
+        Table("code_history", "areas/code_history.csv", ("old_code", "new_code"), CodeHistory),
     )
 }

@@ -27,6 +27,9 @@ from appraisal.layout import (
     ENVIRONMENT,
     GRID,
     OCCUPANCY,
+    PAYERS,
+    SCHEME,
+    SCHEME_COSTS,
     SETTINGS,
     SHEETS,
     SITE,
@@ -204,6 +207,7 @@ def read_template(path: str | Path, library: Library | None = None) -> Proposal:
         "settings": _read_settings(cells, library),
     }
     data["baseline"], data["options"] = _read_environment(cells, library, placement)
+    data["scheme_costs"] = _read_scheme_costs(cells, placement)
     try:
         proposal = make_proposal(data, library, what)
     except ProposalError as exc:
@@ -304,6 +308,8 @@ def _read_settings(cells: _Cells, library: Library) -> dict[str, object]:
         if field == "settings.price_year":
             spec = price_cell(library)
         x = cells.read(ws, spec.ref, spec.kind, spec.label, allowed_in(spec))
+        if x is None and spec.optional:
+            continue
         if x is None:
             hint = f" (the template's default is {spec.default})" if spec.default is not None else ""
             cells.report(
@@ -440,3 +446,47 @@ def _read_environment(
             )
         )
     return baseline, values
+
+
+def _read_scheme_costs(cells: _Cells, placement: Placement) -> dict[str, list[dict[str, object]]]:
+    """The Scheme costs sheet: one cost per filled row, by option (checked by the proposal: option, years, signs)."""
+    ws = cells.wb[SCHEME_COSTS]
+    b = SCHEME
+    kinds = {"option": "text", "year": "whole", "capital": "number", "revenue": "number", "paid_by": "choice"}
+    allowed = {
+        "option": "an option's name, as on the Environment sheet",
+        "year": "a financial year (2027 = 2027-28)",
+        "capital": "a sum of money in £, 0 or more",
+        "revenue": "a sum of money in £, 0 or more",
+        "paid_by": f"one of {', '.join(PAYERS)}",
+    }
+    out: dict[str, list[dict[str, object]]] = {}
+    for row in b.row_range:
+        values = {
+            f: cells.read(ws, f"{col}{row}", kinds[f], f"scheme cost {f.replace('_', ' ')}", allowed[f])
+            for f, col in b.columns.items()
+        }
+        if all(v is None for v in values.values()):
+            continue
+        if any(v is UNREADABLE for v in values.values()):
+            continue
+        missing = [f for f in ("option", "year", "paid_by") if values[f] is None]
+        if values["capital"] is None and values["revenue"] is None:
+            missing.append("capital")
+        for f in missing:
+            cells.report(
+                Problem(
+                    "proposal.unpaired",
+                    InCell(SCHEME_COSTS, f"{b.columns[f]}{row}", f"scheme cost {f.replace('_', ' ')}"),
+                    NOTHING,
+                    f"row {row} gives part of a scheme cost: give {allowed[f]}"
+                    + (" (or a revenue cost)" if f == "capital" else ""),
+                )
+            )
+        if missing:
+            continue
+        option = str(values.pop("option"))
+        entry = {k: v for k, v in values.items() if v is not None}
+        out.setdefault(option, []).append(entry)
+        placement.scheme_cost_rows.setdefault(option, []).append(row)
+    return out

@@ -25,6 +25,9 @@ from appraisal.layout import (
     GRID,
     INSTRUCTIONS,
     OCCUPANCY,
+    PAYERS,
+    SCHEME,
+    SCHEME_COSTS,
     SETTINGS,
     SITE,
     STAMP_CELL,
@@ -68,6 +71,7 @@ def write_template(path: str | Path, library: Library | None = None, proposal: P
     _instructions(wb.create_sheet(INSTRUCTIONS), library, n_options)
     _site(wb.create_sheet(SITE), library, proposal)
     _environment(wb.create_sheet(ENVIRONMENT), library, proposal, n_options)
+    _scheme_costs(wb.create_sheet(SCHEME_COSTS), proposal)
     _settings(wb.create_sheet(SETTINGS), library, proposal)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -127,7 +131,8 @@ def _instructions(ws: Worksheet, library: Library, n_options: int) -> None:
         "What this workbook is for",
         "Describe a development site, its residents, and how the local environment would be without the scheme (the baseline) "
         "and under each option. The appraisal engine compares each option with the baseline and reports the change in cases "
-        "of illness, deaths and costs, and whose budget they land on (NHS, social care, households, employers, government).",
+        "of illness, deaths and costs, and whose budget they land on (the site's integrated care board, its council, "
+        "national bodies), keeping fiscal, economic and social value apart, with the Green Book value-for-money summary.",
         "",
         "What to fill (yellow cells only; everything else is locked)",
         "1. Site: the site's name, its local authority, and its residents at full occupancy, either as a total "
@@ -139,7 +144,10 @@ def _instructions(ws: Worksheet, library: Library, n_options: int) -> None:
         "characteristic's row blank throughout if the scheme does not change it.",
         "   Example: the site's annual mean PM2.5 is 9.5 ug/m3 today and 8.9 ug/m3 under 'ambitious': "
         "type 9.5 under Baseline and 8.9 under 'ambitious'.",
-        "3. Settings: the appraisal start year, period, price year, discounting and how deaths are valued (how each effect builds up is part of its evidence). "
+        "3. Scheme costs: each option's capital and revenue costs by financial year and who pays them (optional: "
+        "without them the report gives benefits but no benefit-cost ratio).",
+        "4. Settings: the appraisal start year, period, price year, discount base year, discounting, how deaths are valued, "
+        "optimism bias and additionality (how each effect builds up is part of its evidence). "
         "Defaults are filled in and explained beside each.",
         "",
         "Run it",
@@ -305,6 +313,63 @@ def _environment(ws: Worksheet, library: Library, proposal: Proposal | None, n_o
     for col in range(g.baseline_col, last_col + 1):
         ws.column_dimensions[get_column_letter(col)].width = 14
     ws.freeze_panes = ws.cell(row=g.first_row, column=g.id_col + 2)
+    _protect(ws)
+
+
+def _scheme_costs(ws: Worksheet, proposal: Proposal | None) -> None:
+    b = SCHEME
+    _title(
+        ws,
+        "Scheme costs: what each option costs, when, and who pays",
+        [
+            "One row per option, financial year and payer. Money in the price year's prices (Settings), before optimism bias, "
+            "which the engine adds (Settings: project type).",
+            "Paid by: combined_authority, upper_tier_council, district_council, icb, nhs_england, central_government or "
+            "other_public (public sector: the cost base of the benefit-cost ratio); developer or other_private (counted in the "
+            "net present social value only).",
+            "Leave the sheet blank if the options' costs are not known: the report then gives benefits without a BCR.",
+        ],
+    )
+    headers = {
+        "option": "Option",
+        "year": "Financial year (2027 = 2027-28)",
+        "capital": "Capital cost (£)",
+        "revenue": "Revenue cost (£)",
+        "paid_by": "Paid by",
+    }
+    for field, col in b.columns.items():
+        c = ws[f"{col}{b.header_row}"]
+        c.value = headers[field]
+        c.font = Font(bold=True)
+        c.fill = HEAD_FILL
+        c.border = BOX
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    entries = [(o, e) for o, costs in (proposal.scheme_costs.items() if proposal else []) for e in costs]
+    rows = list(b.row_range)
+    dv_opt = _validation(ws, "text", title="Option", message="The option's name, as on the Environment sheet.")
+    dv_year = _validation(ws, "whole", 1990, 2225, title="Financial year", message="A financial year, e.g. 2027 for 2027-28.")
+    dv_money = _validation(ws, "number", 0, None, title="Cost", message="A sum of money in £, 0 or more.")
+    dv_payer = _validation(ws, "choice", choices=PAYERS, title="Paid by", message=f"One of {', '.join(PAYERS)}.")
+    for k, r in enumerate(rows):
+        option, e = entries[k] if k < len(entries) else (None, None)
+        values = {
+            "option": option,
+            "year": e.year if e else None,
+            "capital": e.capital if e and e.capital else None,
+            "revenue": e.revenue if e and e.revenue else None,
+            "paid_by": e.paid_by.value if e else None,
+        }
+        for field, col in b.columns.items():
+            _input(ws[f"{col}{r}"], values[field])
+        dv_opt.add(f"{b.option_col}{r}")
+        dv_year.add(f"{b.year_col}{r}")
+        dv_money.add(f"{b.capital_col}{r}:{b.revenue_col}{r}")
+        dv_payer.add(f"{b.payer_col}{r}")
+    ws.column_dimensions["A"].width = 2
+    for col, width in zip("BCDEF", (24, 16, 18, 18, 24)):
+        ws.column_dimensions[col].width = width
+    ws.row_dimensions[b.header_row].height = 30
+    ws.freeze_panes = ws.cell(row=b.header_row + 1, column=1)
     _protect(ws)
 
 

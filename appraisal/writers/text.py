@@ -13,10 +13,9 @@ from appraisal.evidence.library import link_text as relation
 from appraisal.evidence.schemas import GROUPS, OUTCOME_KINDS
 from appraisal.result import Result
 from appraisal.wording import (
-    BENEFIT_LABEL,
     DEATH_VALUATION_WORDS,
     SIGN_SENTENCE,
-    TOTAL_LABEL,
+    VALUE_TYPE_WORDS,
     confidence_lines,
     gbp,
     library_label,
@@ -36,17 +35,35 @@ def summary_text(result: Result) -> str:
         "",
     ]
     summary = result.summary()
-    table = summary.pivot(index="bearer", columns="option", values="present_value_gbp")
-    bearers = [b for b in table.index if b != "total"] + ["total"]
-    table = table.loc[bearers, result.options]
     names = dict(zip(result.library.bearers["bearer_id"], result.library.bearers["name"]))
-    width = max(len(names.get(b, b)) for b in bearers) + 2
+
+    def row_label(vtype: str, bearer: str) -> str:
+        if vtype == "all":
+            return "All value types (social value, not cash)"
+        if bearer == "all":
+            return f"  {VALUE_TYPE_WORDS[vtype].split(' (')[0]}, all"
+        return f"  {VALUE_TYPE_WORDS[vtype].split(' (')[0]}: {names.get(bearer, bearer)}"
+
+    keys = list(dict.fromkeys(zip(summary["value_type"], summary["bearer"])))
+    pv = summary.set_index(["value_type", "bearer", "option"])["present_value_gbp"]
+    width = max(max(len(row_label(*k)) for k in keys), 44) + 2
     col = max(16, max(len(o) for o in result.options) + 2)
     lines.append("Present value of the change in cost".ljust(width) + "".join(o.rjust(col) for o in result.options))
-    for b in bearers:
-        label = TOTAL_LABEL if b == "total" else names.get(b, b)
-        lines.append(label.ljust(width) + "".join(gbp(table.loc[b, o]).rjust(col) for o in result.options))
-    lines.append(BENEFIT_LABEL.ljust(width) + "".join(gbp(-table.loc["total", o]).rjust(col) for o in result.options))
+    for k in keys:
+        lines.append(row_label(*k).ljust(width) + "".join(gbp(pv.loc[(*k, o)]).rjust(col) for o in result.options))
+    lines.append("")
+    vfm = result.value_for_money().set_index("option")
+    lines.append("Value for money".ljust(width) + "".join(o.rjust(col) for o in result.options))
+    for key, text, fmt in (
+        ("pv_costs_public_gbp", "PVC (public sector, with optimism bias)", gbp),
+        ("pv_benefits_gbp", "PVB (fiscal + economic + social)", gbp),
+        ("npsv_gbp", "NPSV", gbp),
+        ("bcr_adjusted", "BCR (adjusted: all benefits / PVC)", lambda x: "n/a" if np.isnan(x) else f"{x:.2f}"),
+        ("vfm_category", "Value-for-money category (DfT bands)", lambda x: x or "n/a"),
+    ):
+        lines.append(text.ljust(width) + "".join(str(fmt(vfm.loc[o, key])).rjust(col) for o in result.options))
+    if not p.scheme_costs:
+        lines.append("No scheme costs given: no PVC, BCR or category.")
     lines.append("")
     health = result.health_summary()
     outcome_names = dict(zip(result.library.outcomes["outcome_id"], result.library.outcomes["name"]))
@@ -71,7 +88,7 @@ def summary_text(result: Result) -> str:
         lines.append(label.ljust(width) + "".join(f"{sign * by_option.loc[o, key]:+,.2f}".rjust(col) for o in result.options))
     u = result.uncertainty
     if u is not None:
-        total = summary[summary["bearer"] == "total"].set_index("option")
+        total = summary[summary["value_type"] == "all"].set_index("option")
         lines += ["", f"Uncertainty: {u.draws:,} Monte Carlo draws of the evidence (seed {u.seed})"]
         lines.append(
             "Total present value, 5th percentile".ljust(width)
@@ -82,7 +99,7 @@ def summary_text(result: Result) -> str:
             + "".join(gbp(total.loc[o, "present_value_gbp_p95"]).rjust(col) for o in result.options)
         )
         lines.append(
-            "Probability of a saving overall".ljust(width)
+            "Probability of a net benefit overall".ljust(width)
             + "".join(f"{total.loc[o, 'probability_lower_cost']:.0%}".rjust(col) for o in result.options)
         )
     lines += ["", "How much of the answer rests on which evidence:"] + [

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
@@ -22,21 +23,36 @@ from openpyxl.worksheet.worksheet import Worksheet
 from appraisal.analysis.monte_carlo import PERCENTILES
 from appraisal.result import Result
 from appraisal.wording import (
+    ALL_VALUE_LABEL,
     BENEFIT_LABEL,
     DEATH_VALUATION_WORDS,
     TOTAL_LABEL,
+    VALUE_TYPE_WORDS,
+    additionality_line,
     confidence_lines,
+    gbp,
     judgement_table,
     library_label,
     money_note,
     not_counted_lines,
+    optimism_bias_line,
     price_year_label,
 )
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
 CASES = "#,##0.00;[Red]-#,##0.00"
 HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
-SHEET_NAMES = ("Summary", "Cost landing", "By pathway", "Cases and deaths", "Evidence", "Inputs", "Sensitivity")
+SHEET_NAMES = (
+    "Appraisal summary",
+    "Organisations",
+    "Costs and health",
+    "Cost landing",
+    "By pathway",
+    "Cases and deaths",
+    "Evidence",
+    "Inputs",
+    "Sensitivity",
+)
 
 
 def write_report(result: Result, path: str | Path) -> Path:
@@ -45,28 +61,31 @@ def write_report(result: Result, path: str | Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     names = _names(result)
-    _summary(wb.create_sheet(SHEET_NAMES[0]), result, names)
-    _cost_landing(wb.create_sheet(SHEET_NAMES[1]), result, names)
-    _by_pathway(wb.create_sheet(SHEET_NAMES[2]), result, names)
-    _cases(wb.create_sheet(SHEET_NAMES[3]), result, names)
-    _evidence(wb.create_sheet(SHEET_NAMES[4]), result)
-    _inputs(wb.create_sheet(SHEET_NAMES[5]), result)
-    _sensitivity(wb.create_sheet(SHEET_NAMES[6]), result)
+    _appraisal_summary(wb.create_sheet(SHEET_NAMES[0]), result, names)
+    _organisations(wb.create_sheet(SHEET_NAMES[1]), result)
+    _summary(wb.create_sheet(SHEET_NAMES[2]), result, names)
+    _cost_landing(wb.create_sheet(SHEET_NAMES[3]), result, names)
+    _by_pathway(wb.create_sheet(SHEET_NAMES[4]), result, names)
+    _cases(wb.create_sheet(SHEET_NAMES[5]), result, names)
+    _evidence(wb.create_sheet(SHEET_NAMES[6]), result)
+    _inputs(wb.create_sheet(SHEET_NAMES[7]), result)
+    _sensitivity(wb.create_sheet(SHEET_NAMES[8]), result)
     for ws in wb.worksheets:
-        _print_setup(ws, fit_width=ws.title not in ("Cost landing", "Cases and deaths", "Sensitivity"))
+        _print_setup(ws, one_page=ws.title == SHEET_NAMES[0])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 
 
-def _print_setup(ws: Worksheet, fit_width: bool) -> None:
-    """Landscape A4; sheets that are not year-by-year tables print one page wide."""
+def _print_setup(ws: Worksheet, one_page: bool) -> None:
+    """Landscape A4, every sheet one page wide; the appraisal summary one page in all."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    if fit_width:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
 
 
 def _names(result: Result) -> dict[str, str]:
@@ -126,19 +145,36 @@ def _title(ws: Worksheet, title: str, lines: list[str]) -> int:
 def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFrame]:
     """The Summary sheet's tables, as DataFrames (also used by tests)."""
     summary = result.summary()
-    pv = summary.pivot(index="bearer", columns="option", values="present_value_gbp")
-    bearers = [b for b in pv.index if b != "total"] + ["total"]
-    pv = pv.loc[bearers, result.options]
-    by_bearer = pd.DataFrame({"Bearer": [names.get(b, b) for b in bearers]})
-    for o in result.options:
-        by_bearer[o] = pv[o].to_numpy()
-    benefit = {"Bearer": BENEFIT_LABEL} | {o: -pv.loc["total", o] for o in result.options}
+    order = list(VALUE_TYPE_WORDS)
+    detail = summary[summary["bearer"] != "all"]
+    subtotal = summary[(summary["bearer"] == "all")]
+
+    def label(vtype: str, bearer: str) -> str:
+        if vtype == "all":
+            return ALL_VALUE_LABEL
+        if bearer == "all":
+            return f"{VALUE_TYPE_WORDS[vtype]} value, all bearers" if vtype != "excluded" else "Transfers, all bearers"
+        return f"{VALUE_TYPE_WORDS[vtype]}: {names.get(bearer, bearer)}"
+
+    parts = []
+    for frame in (detail, subtotal):
+        keys = list(dict.fromkeys(zip(frame["value_type"], frame["bearer"])))
+        keys.sort(key=lambda k: order.index(k[0]))
+        pv = frame.pivot_table(index=["value_type", "bearer"], columns="option", values="present_value_gbp", sort=False)
+        part = pd.DataFrame({"Bearer": [label(*k) for k in keys]})
+        for o in result.options:
+            part[o] = [pv.loc[k, o] for k in keys]
+        parts.append(part)
+    by_bearer = pd.concat(parts, ignore_index=True)
+    total = subtotal[subtotal["value_type"] == "all"].set_index("option")["present_value_gbp"]
+    benefit = {"Bearer": BENEFIT_LABEL} | {o: -total[o] for o in result.options}
     by_bearer = pd.concat([by_bearer, pd.DataFrame([benefit])], ignore_index=True)
     ranges = None
     if result.uncertainty is not None:
         cols = [f"present_value_gbp_p{q}" for q in PERCENTILES] + ["probability_lower_cost"]
-        ranges = summary[["option", "bearer", *cols]].copy()
-        ranges["bearer"] = [names.get(b, b) for b in ranges["bearer"]]
+        ranges = summary[["option", "value_type", "bearer", *cols]].copy()
+        ranges.insert(1, "what", [label(v, b) for v, b in zip(ranges["value_type"], ranges["bearer"])])
+        ranges = ranges.drop(columns=["value_type", "bearer"])
         ranges.columns = [
             "Option",
             "Bearer",
@@ -158,37 +194,263 @@ def summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFr
     h = fatal.groupby("option")[
         ["change_in_cases", "change_in_deaths", "change_in_life_years_lost", "change_in_qalys_lost"]
     ].sum()
-    for label, key in (
+    for what, key in (
         ("Deaths postponed among residents (all fatal outcomes)", "change_in_cases"),
         ("Net fall in deaths within the period (postponed deaths come later)", "change_in_deaths"),
         ("Life-years gained (undiscounted, life table)", "change_in_life_years_lost"),
         ("QALYs gained (undiscounted, England utility norms)", "change_in_qalys_lost"),
     ):
-        rows.append({"Outcome": label} | {o: -h.loc[o, key] if o in h.index else 0.0 for o in result.options})
+        rows.append({"Outcome": what} | {o: -h.loc[o, key] if o in h.index else 0.0 for o in result.options})
     le = result.life_expectancy().set_index(["sex", "option"])["change_days"]
-    for sex, label in (("male", "men"), ("female", "women")):
+    for sex, who in (("male", "men"), ("female", "women")):
         rows.append(
-            {"Outcome": f"Life expectancy at birth, {label}: change in days (full effect)"}
+            {"Outcome": f"Life expectancy at birth, {who}: change in days (full effect)"}
             | {o: le.loc[(sex, o)] for o in result.options}
         )
     cases = pd.DataFrame(rows)
 
     cl = result.cost_landing()
-    by_year = cl.pivot_table(index="year", columns="option", values="change_gbp", aggfunc="sum")[result.options]
-    by_year = by_year.reset_index().rename(columns={"year": "Year"})
+    by_year = cl.pivot_table(index="financial_year", columns="option", values="change_gbp", aggfunc="sum")[result.options]
+    by_year = by_year.reset_index().rename(columns={"financial_year": "Financial year"})
     return {"by_bearer": by_bearer, "cases": cases, "by_year": by_year, "ranges": ranges}
+
+
+#: The value-for-money rows of the appraisal summary: column of :meth:`Result.value_for_money` -> label.
+VFM_ROWS = {
+    "pv_costs_public_gbp": "Present value of costs (PVC): public sector, after optimism bias",
+    "pv_costs_private_gbp": "Costs paid by developers and other private payers",
+    "pv_benefits_fiscal_gbp": "Benefits: fiscal (public bodies' costs avoided)",
+    "pv_benefits_economic_gbp": "Benefits: economic (output and earnings, unpaid care, private spending)",
+    "pv_benefits_social_gbp": "Benefits: social (health and life, valued)",
+    "pv_benefits_gbp": "Present value of benefits (PVB)",
+    "npsv_gbp": "Net present social value (NPSV = PVB - PVC - private costs)",
+    "bcr_initial": "Initial BCR (fiscal and economic benefits / PVC)",
+    "bcr_adjusted": "Adjusted BCR (all benefits / PVC)",
+    "vfm_category": "Value-for-money category (from the adjusted BCR)",
+    "switching_value": "Switching value: fall in benefits that takes the BCR to 1",
+}
+
+
+def appraisal_summary_tables(result: Result, names: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """The appraisal summary's tables, as DataFrames (also used by tests): value for money, health, organisations."""
+    vfm = result.value_for_money().set_index("option")
+    rows = [{"Measure": label} | {o: vfm.loc[o, col] for o in result.options} for col, label in VFM_ROWS.items()]
+    u = result.uncertainty
+    if u is not None:
+        rows.append(
+            {"Measure": f"NPSV, 5th to 95th percentile ({u.draws:,} draws)"}
+            | {o: f"{gbp(vfm.loc[o, 'npsv_gbp_p5'])} to {gbp(vfm.loc[o, 'npsv_gbp_p95'])}" for o in result.options}
+        )
+        rows.append(
+            {"Measure": "Probability the NPSV is positive"} | {o: vfm.loc[o, "probability_npsv_positive"] for o in result.options}
+        )
+    value = pd.DataFrame(rows)
+    hs = result.health_system().set_index("option")
+    fatal = [o for o, f in zip(result.outcomes, result.model.fatal) if f]
+    health = result.health_summary()
+    deaths = -health[health["outcome"].isin(fatal)].groupby("option")["change_in_cases"].sum()
+    le = result.life_expectancy().set_index(["sex", "option"])["change_days"]
+    health_rows = [
+        {"Measure": "QALYs gained over the period (undiscounted)"} | {o: hs.loc[o, "qalys_gained"] for o in result.options},
+        {"Measure": "Deaths postponed among residents"} | {o: deaths.get(o, 0.0) for o in result.options},
+        {"Measure": "Life expectancy at birth, men: change in days"} | {o: le.loc[("male", o)] for o in result.options},
+        {"Measure": "Life expectancy at birth, women: change in days"} | {o: le.loc[("female", o)] for o in result.options},
+        {"Measure": "NHS and council care costs avoided, present value"}
+        | {o: hs.loc[o, "nhs_and_social_care_saving_gbp"] for o in result.options},
+        {"Measure": f"Net health benefit at £{hs['value_per_qaly_health_system_gbp'].iloc[0]:,.0f} a QALY (health-system view)"}
+        | {o: hs.loc[o, "net_health_benefit_gbp"] for o in result.options},
+    ]
+    orgs = result.organisations()
+    org_rows = []
+    for org in dict.fromkeys(orgs["organisation"]):
+        mine = orgs[orgs["organisation"] == org].set_index("option")
+        org_rows.append(
+            {"Organisation": org} | {o: mine.loc[o, "fiscal_gain_gbp"] if o in mine.index else 0.0 for o in result.options}
+        )
+    return {
+        "value": value,
+        "health": pd.DataFrame(health_rows),
+        "organisations": pd.DataFrame(org_rows, columns=["Organisation", *result.options]),
+    }
+
+
+def place_lines(result: Result) -> list[str]:
+    """Where the site is and the bodies over it, in words, with the lookups' vintages."""
+    place = result.place
+    if place is None:
+        return ["No local authority given: flows land on roles (the site's ICB, its council), not named bodies."]
+    icbs = (
+        "; ".join(f"{i.icb_name}" + (f" ({i.share:.0%} of residents)" if len(place.icbs) > 1 else "") for i in place.icbs)
+        or "no ICB in the lookup"
+    )
+    ca = place.cauth_name or "no combined authority"
+    return [
+        f"{place.lad_name} ({place.code}); upper-tier council {place.utla_name}; {ca}; {icbs}. "
+        f"Area lookups: districts {place.district_vintage}, ICBs {place.icb_vintage} (areas/README.md)."
+    ]
+
+
+def _appraisal_summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
+    """One A4 landscape page: value for money, health, and each public body's fiscal gain."""
+    p, s = result.proposal, result.proposal.settings
+    ob = result._scheme[2]
+    f = result.value_for_money()["additionality_factor"].iloc[0]
+    lines = [
+        *place_lines(result),
+        money_note(s),
+        additionality_line(s, f),
+        optimism_bias_line(ob.capital, ob.revenue, ob.capital_basis, ob.revenue_basis),
+    ]
+    if not p.scheme_costs:
+        lines.append("No scheme costs were given: PVC, NPSV net of costs, BCRs and switching values need them.")
+    row = _title(ws, f"Appraisal summary: {p.site.name}", lines)
+    for r in range(2, row - 1):
+        _wrap_in_a(ws, r, merge_to=1 + len(result.options))
+    t = appraisal_summary_tables(result, names)
+    n = len(result.options)
+
+    ws.cell(row=row, column=1, value="Value for money (present values, £)").font = Font(bold=True)
+    first = row + 1
+    row = _table(ws, t["value"], first)
+    for i, col in enumerate(VFM_ROWS, start=first + 1):
+        fmt = "0.00" if col.startswith("bcr") else "0%" if col == "switching_value" else GBP
+        for j in range(n):
+            ws.cell(row=i, column=2 + j).number_format = fmt
+    for i in range(first + 1 + len(VFM_ROWS), row):
+        for j in range(n):
+            ws.cell(row=i, column=2 + j).number_format = "0%"
+    row += 1
+    ws.cell(row=row, column=1, value="Health over the period").font = Font(bold=True)
+    first = row + 1
+    row = _table(ws, t["health"], first)
+    for i in range(first + 1, row):
+        fmt = GBP if i >= row - 2 else "#,##0.0"
+        for j in range(n):
+            ws.cell(row=i, column=2 + j).number_format = fmt
+    row += 1
+    ws.cell(
+        row=row, column=1, value="Fiscal gain by public body (present value after additionality; see Organisations)"
+    ).font = Font(bold=True)
+    row = _table(ws, t["organisations"], row + 1, {o: GBP for o in result.options})
+    row += 1
+    notes = [
+        "PVC counts public-sector scheme costs; BCR = PVB / PVC (Green Book 2022, 5.56: benefits per £ of public spending). "
+        "Categories: DfT Guidance on Value for Money (Poor < 1, Low 1-1.5, Medium 1.5-2, High > 2); MHCLG's own table was not "
+        "readable. Transfers (benefit payments) are kept out of the benefits; lost tax counts once, in lost output.",
+    ]
+    for line in notes:
+        ws.cell(row=row, column=1, value=line)
+        _wrap_in_a(ws, row, merge_to=1 + n)
+        row += 1
+    _widths(ws, {1: SUMMARY_TEXT_WIDTH + 20}, default=17, upto=n + 1)
+
+
+def _organisations(ws: Worksheet, result: Result) -> None:
+    """The bodies over the site, each one's fiscal gain, what it pays, its return and payback, and the scheme costs."""
+    row = _title(
+        ws,
+        "Organisations: where fiscal flows land",
+        [*place_lines(result), money_note(result.proposal.settings)],
+    )
+    orgs = result.organisations()
+    table = orgs.rename(
+        columns={
+            "option": "Option",
+            "organisation": "Organisation",
+            "fiscal_gain_gbp": "Fiscal gain, present value (£)",
+            "cashable_gain_gbp": "of which cashable (£)",
+            "paid_gbp": "Scheme costs paid, present value (£)",
+            "return_per_pound": "Return per £ paid",
+            "payback_year": "Payback year",
+        }
+    )
+    ws.cell(row=row, column=1, value="Each public body's fiscal gain and what it pays").font = Font(bold=True)
+    row = _table(
+        ws,
+        table,
+        row + 1,
+        {
+            "Fiscal gain, present value (£)": GBP,
+            "of which cashable (£)": GBP,
+            "Scheme costs paid, present value (£)": GBP,
+            "Return per £ paid": "0.00",
+        },
+    )
+    costs = result.scheme_costs()
+    row += 1
+    ws.cell(row=row, column=1, value="Scheme costs by payer and financial year").font = Font(bold=True)
+    if costs.empty:
+        ws.cell(row=row + 1, column=1, value="None given.")
+        row += 2
+    else:
+        costs = costs.drop(columns=["payer"]).rename(
+            columns={
+                "option": "Option",
+                "paid_by": "Paid by",
+                "public_sector": "Public sector",
+                "kind": "Kind",
+                "financial_year": "Financial year",
+                "cost_gbp": "Cost as given (£)",
+                "optimism_bias": "Optimism bias",
+                "cost_with_optimism_bias_gbp": "With optimism bias (£)",
+                "present_value_gbp": "Present value (£)",
+            }
+        )
+        costs["Public sector"] = np.where(costs["Public sector"], "yes", "no")
+        row = _table(
+            ws,
+            costs,
+            row + 1,
+            {"Cost as given (£)": GBP, "With optimism bias (£)": GBP, "Present value (£)": GBP, "Optimism bias": "0%"},
+        )
+    years = result.organisation_years()
+    row += 1
+    ws.cell(row=row, column=1, value="Fiscal gain by financial year (£, undiscounted, after additionality)").font = Font(
+        bold=True
+    )
+    if not years.empty:
+        wide = years.pivot_table(index=["option", "organisation"], columns="financial_year", values="fiscal_gain_gbp", sort=False)
+        wide = wide.reset_index().rename(columns={"option": "Option", "organisation": "Organisation"})
+        fys = [c for c in wide.columns if c not in ("Option", "Organisation")]
+        row = _table(ws, wide, row + 1, {y: GBP for y in fys})
+    hs = result.health_system().rename(
+        columns={
+            "option": "Option",
+            "qalys_gained_from_deaths": "QALYs gained: deaths postponed",
+            "qalys_gained_from_illness": "QALYs gained: illness avoided",
+            "qalys_gained": "QALYs gained (undiscounted)",
+            "qalys_gained_discounted": "QALYs gained (discounted)",
+            "social_value_gbp": "At the Green Book value of a QALY (£)",
+            "nhs_and_social_care_saving_gbp": "NHS and council care costs avoided (£)",
+            "value_per_qaly_health_system_gbp": "Health-system value of a QALY (£)",
+            "net_health_benefit_qalys": "Net health benefit (QALYs)",
+            "net_health_benefit_gbp": "Net health benefit (£)",
+        }
+    )
+    row += 1
+    ws.cell(
+        row=row,
+        column=1,
+        value="Health-system perspective: health gains at the opportunity-cost value of a QALY for NHS spending",
+    ).font = Font(bold=True)
+    fmt = {c: GBP for c in hs.columns if "(£)" in c} | {c: "#,##0.0" for c in hs.columns if "QALY" in c and "(£)" not in c}
+    _table(ws, hs, row + 1, fmt)
+    _widths(ws, {1: 16, 2: 48}, default=16, upto=max(12, ws.max_column))
 
 
 #: Width of the Summary sheet's first column, in characters.
 SUMMARY_TEXT_WIDTH = 52
 
 
-def _wrap_in_a(ws: Worksheet, row: int) -> None:
-    """Wrap a long sentence in column A, with a row tall enough for it, so the sheet prints one A4 page wide
-    at a readable size (a row height is not fitted to wrapped text when the file is opened)."""
+def _wrap_in_a(ws: Worksheet, row: int, merge_to: int = 1) -> None:
+    """Wrap a long sentence in column A (merged across ``merge_to`` columns), with a row tall enough for it, so the
+    sheet prints one A4 page wide at a readable size (a row height is not fitted to wrapped text when the file is opened)."""
     cell = ws.cell(row=row, column=1)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    lines = -(-len(str(cell.value or "")) // (SUMMARY_TEXT_WIDTH - 4))
+    width = SUMMARY_TEXT_WIDTH if merge_to == 1 else SUMMARY_TEXT_WIDTH + 20 + 17 * (merge_to - 1)
+    if merge_to > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=merge_to)
+    lines = -(-len(str(cell.value or "")) // (width - 4))
     ws.row_dimensions[row].height = 15 * max(lines, 1)
 
 
@@ -222,7 +484,7 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     bars.title = "Present value of the change in cost by bearer"
     bars.y_axis.title = "£ (negative = saving)"
     bars.y_axis.numFmt = '"£"#,##0'
-    n_bearers = len(t["by_bearer"]) - 2  # without the total and benefit rows
+    n_bearers = int((~t["by_bearer"]["Bearer"].str.contains("all bearers|All value types|Benefit", regex=True)).sum())
     data = Reference(ws, min_col=2, max_col=1 + n, min_row=first, max_row=first + n_bearers)
     cats = Reference(ws, min_col=1, min_row=first + 1, max_row=first + n_bearers)
     bars.add_data(data, titles_from_data=True)
@@ -289,7 +551,7 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     line.title = "Change in cost over time (undiscounted)"
     line.y_axis.title = "£ a year (negative = saving)"
     line.y_axis.numFmt = '"£"#,##0'
-    line.x_axis.title = "Year"
+    line.x_axis.title = "Financial year"
     data = Reference(ws, min_col=2, max_col=1 + n, min_row=first, max_row=row - 1)
     line.add_data(data, titles_from_data=True)
     line.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=row - 1))
@@ -382,19 +644,20 @@ def _cost_landing(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
         ],
     )
     cl = result.cost_landing()
-    keys = ["option", "bearer", "component"]
+    keys = ["option", "value_type", "bearer", "component"]
     pv = cl.groupby(keys, sort=False)["present_value_gbp"].sum()
-    wide = cl.pivot_table(index=keys, columns="year", values="change_gbp", aggfunc="sum", sort=False)
+    wide = cl.pivot_table(index=keys, columns="financial_year", values="change_gbp", aggfunc="sum", sort=False)
     wide = wide.loc[pv.index]
     table = pv.reset_index()
     table["bearer"] = [names.get(b, b) for b in table["bearer"]]
-    table.columns = ["Option", "Bearer", "Component", "Present value (£)"]
-    years = [int(y) for y in wide.columns]
+    table["value_type"] = [VALUE_TYPE_WORDS.get(v, v) for v in table["value_type"]]
+    table.columns = ["Option", "Value type", "Bearer", "Component", "Present value (£)"]
+    years = list(wide.columns)
     table = pd.concat([table, pd.DataFrame(wide.to_numpy(), columns=years)], axis=1)
     formats = {"Present value (£)": GBP} | {y: GBP for y in years}
     _table(ws, table, row, formats)
-    ws.freeze_panes = ws.cell(row=row + 1, column=5)
-    _widths(ws, {1: 16, 2: 34, 3: 16, 4: 18}, default=13, upto=4 + len(years))
+    ws.freeze_panes = ws.cell(row=row + 1, column=6)
+    _widths(ws, {1: 16, 2: 12, 3: 34, 4: 16, 5: 18}, default=13, upto=5 + len(years))
 
 
 def _by_pathway(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
@@ -427,7 +690,7 @@ def cases_table(result: Result, names: dict[str, str]) -> pd.DataFrame:
     """The Cases and deaths sheet's table: option x outcome x measure, total and one column per year."""
     c = (
         result.cases()
-        .groupby(["option", "outcome", "year"], sort=False)[
+        .groupby(["option", "outcome", "financial_year"], sort=False)[
             ["change_in_cases", "change_in_deaths", "change_in_life_years_lost", "change_in_qalys_lost"]
         ]
         .sum()
@@ -448,7 +711,7 @@ def cases_table(result: Result, names: dict[str, str]) -> pd.DataFrame:
                 series = c.loc[(o, outcome), key]
                 rows.append(
                     {"Option": o, "Outcome": names.get(outcome, outcome), "Measure": label, "Total": series.sum()}
-                    | {int(y): v for y, v in series.items()}
+                    | dict(series.items())
                 )
     return pd.DataFrame(rows)
 
@@ -462,7 +725,7 @@ def _cases(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
         ],
     )
     table = cases_table(result, names)
-    years = [c for c in table.columns if isinstance(c, int)]
+    years = [c for c in table.columns if c not in ("Option", "Outcome", "Measure", "Total")]
     _table(ws, table, row, {"Total": CASES} | {y: CASES for y in years})
     ws.freeze_panes = ws.cell(row=row + 1, column=4)
     _widths(ws, {1: 16, 2: 34, 3: 24, 4: 14}, default=11, upto=4 + len(years))

@@ -38,7 +38,13 @@ def headline_figures() -> pd.DataFrame:
     central = appraise(proposal, library)
     rows: list[dict] = []
     for r in central.summary().itertuples():
-        rows.append({"figure": "present_value_gbp", "option": r.option, "item": r.bearer, "value": r.present_value_gbp})
+        item = f"{r.value_type}: {r.bearer}"
+        rows.append({"figure": "present_value_gbp", "option": r.option, "item": item, "value": r.present_value_gbp})
+    for r in central.value_for_money().to_dict("records"):
+        for key in ("pv_costs_public_gbp", "pv_benefits_gbp", "npsv_gbp", "bcr_adjusted", "bcr_initial"):
+            if r[key] != r[key]:  # no BCR without public costs
+                continue
+            rows.append({"figure": key, "option": r["option"], "item": "value for money", "value": r[key]})
     for r in central.health_summary().itertuples():
         for measure in ("change_in_cases", "change_in_deaths", "change_in_life_years_lost", "change_in_qalys_lost"):
             rows.append({"figure": measure, "option": r.option, "item": r.outcome, "value": getattr(r, measure)})
@@ -53,9 +59,16 @@ def headline_figures() -> pd.DataFrame:
         for option in central.options:
             rows.append({"figure": "value_judgement_gbp", "option": option, "item": r["scenario"], "value": r[option]})
     drawn = appraise(proposal, library, draws=DRAWS, seed=SEED).summary()
-    for r in drawn[drawn["bearer"] == "total"].to_dict("records"):
+    for r in drawn[drawn["value_type"] == "all"].to_dict("records"):
         for q in (5, 50, 95):
-            rows.append({"figure": f"total_present_value_gbp_p{q}", "option": r["option"], "item": f"{DRAWS} draws, seed {SEED}", "value": r[f"present_value_gbp_p{q}"]})
+            rows.append(
+                {
+                    "figure": f"total_present_value_gbp_p{q}",
+                    "option": r["option"],
+                    "item": f"{DRAWS} draws, seed {SEED}",
+                    "value": r[f"present_value_gbp_p{q}"],
+                }
+            )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -7,6 +7,7 @@ this package imports every module, so the registry is complete.
 from appraisal.evidence.rules import (  # noqa: F401  (each module registers its rules)
     ages,
     bands,
+    business,
     costs,
     coverage,
     curves,
