@@ -21,6 +21,7 @@ from appraisal.analysis.business_case import (
     OptimismBias,
     additionality_factor,
     bcr,
+    body_of,
     is_public,
     optimism_bias,
     organisations_of,
@@ -357,6 +358,8 @@ class Result:
     def organisations(self) -> pd.DataFrame:
         """Each public body's fiscal gain and what it pays, per option: return per pound paid and payback year.
 
+        A body's services are taken together (a council's adult social care and education; see
+        :meth:`fiscal_landing` for each service).
         ``fiscal_gain_gbp`` is the present value of the fall in its costs (after additionality);
         ``paid_gbp`` the present value of the scheme costs it pays (after optimism bias);
         ``return_per_pound`` their ratio; ``payback_year`` the first financial year in which its
@@ -386,7 +389,8 @@ class Result:
         return pd.DataFrame(rows, columns=cols)
 
     def organisation_years(self) -> pd.DataFrame:
-        """Each public body's fiscal gain (after additionality) and scheme payments (after optimism bias) by financial year."""
+        """Each public body's fiscal gain (after additionality) and scheme payments (after optimism bias) by financial year,
+        its services taken together."""
         f = additionality_factor(self.proposal.settings)
         fl = self.fiscal_landing()
         fy = financial_years(self.model.years)
@@ -394,6 +398,7 @@ class Result:
         frames = []
         if not fl.empty:
             fl = fl.assign(
+                organisation=fl["organisation"].map(body_of),
                 gain=-fl["change_gbp"] * f,
                 gain_pv=-fl["present_value_gbp"] * f,
                 cash_pv=np.where(fl["cashable"] == "cashable", -fl["present_value_gbp"] * f, 0.0),

@@ -173,7 +173,7 @@ def test_fiscal_flows_land_on_named_organisations(example):
     fl = example.fiscal_landing()
     names = set(fl["organisation"])
     assert "NHS Greater Manchester Integrated Care Board" in names
-    assert "Salford: adult social care" in names
+    assert "Salford council: adult social care" in names
     assert "HM Treasury (tax and national insurance receipts)" in names
     # Landing on organisations moves money, never makes or loses it.
     cl = example.cost_landing()

@@ -551,3 +551,48 @@ def test_a_problem_in_an_option_whose_name_holds_a_dot_is_placed_at_its_cell(fil
     wb.save(filled)
     (p,) = problems_of(filled, library)
     assert (p.code, at(p)) == ("proposal.out_of_range", f"Environment!{cell(rows, 'damp_mould', GRID.first_option_col)}")
+
+
+# ---- scheme costs and the local authority: bad input named by cell ----------------
+
+
+def _cost_row(wb, option):
+    costs = wb["Scheme costs"]
+    return next(r for r in SCHEME.row_range if costs[f"{SCHEME.option_col}{r}"].value == option)
+
+
+def test_bad_scheme_costs_are_named_by_cell(filled, library):
+    wb = load_workbook(filled)
+    costs = wb["Scheme costs"]
+    r = _cost_row(wb, "strategic")
+    costs[f"{SCHEME.capital_col}{r}"] = -1000
+    costs[f"{SCHEME.capital_col}{r + 1}"] = "a million"
+    costs[f"{SCHEME.year_col}{r + 2}"] = 2200
+    blank = SCHEME.row_range[-1]
+    costs[f"{SCHEME.option_col}{blank}"] = "strategic"  # a row with no year, payer or cost
+    wb["Site"][CELLS["site.local_authority"].ref] = "W06000015"
+    wb.save(filled)
+    problems = problems_of(filled, library)
+    places = {at(p): p for p in problems}
+    assert places[f"Scheme costs!{SCHEME.capital_col}{r}"].code == "proposal.below_minimum"
+    assert places[f"Scheme costs!{SCHEME.capital_col}{r + 1}"].code == "proposal.not_number"
+    assert places[f"Scheme costs!{SCHEME.year_col}{r + 2}"].code == "proposal.cost_outside_period"
+    assert "2027-28" in places[f"Scheme costs!{SCHEME.year_col}{r + 2}"].allowed
+    assert places[f"Scheme costs!{SCHEME.year_col}{blank}"].code == "proposal.unpaired"
+    assert places[f"Site!{CELLS['site.local_authority'].ref}"].code == "proposal.not_england"
+
+
+def test_scheme_costs_for_an_option_not_on_the_environment_sheet(filled, library):
+    wb = load_workbook(filled)
+    r = _cost_row(wb, "strategic")
+    wb["Scheme costs"][f"{SCHEME.option_col}{r}"] = "stratgic"
+    wb.save(filled)
+    problems = problems_of(filled, library)
+    assert [(p.code, at(p)) for p in problems] == [("proposal.costs_unknown_option", f"Scheme costs!{SCHEME.option_col}{r}")]
+
+
+def test_a_retired_local_authority_code_names_its_successor(filled, library):
+    edit(filled, "Site", CELLS["site.local_authority"].ref, "E07000163")  # Craven, merged into North Yorkshire in 2023
+    (p,) = problems_of(filled, library)
+    assert (p.code, at(p)) == ("proposal.retired_area_code", f"Site!{CELLS['site.local_authority'].ref}")
+    assert "E06000065 (North Yorkshire)" in p.allowed

@@ -145,8 +145,8 @@ def payback_year(gain: np.ndarray, paid: np.ndarray, years: np.ndarray) -> int |
 #: Organisations by role: how a flow's name is formed from the site's place. ``{utla}`` is the
 #: upper-tier council's name; ICB flows are split over the district's ICBs by its population.
 ROLE_NAMES = {
-    "upper_tier_council_adult_social_care": "{utla}: adult social care",
-    "upper_tier_council_education": "{utla}: education",
+    "upper_tier_council_adult_social_care": "{utla} council: adult social care",
+    "upper_tier_council_education": "{utla} council: education",
     "hm_treasury": "HM Treasury (tax and national insurance receipts)",
     "dwp": "Department for Work and Pensions (benefits)",
     "criminal_justice": "Police, courts and prisons",
@@ -156,7 +156,7 @@ ROLE_NAMES = {
 }
 
 #: Names used when the proposal gives no local authority.
-UNPLACED = {"utla": "The site's upper-tier council", "icb": "The site's integrated care board"}
+UNPLACED = {"utla": "The site's upper-tier", "icb": "The site's integrated care board"}
 
 
 def organisations_of(role: str, place: Place | None) -> list[tuple[str, float]]:
@@ -172,14 +172,19 @@ def organisations_of(role: str, place: Place | None) -> list[tuple[str, float]]:
     return [(ROLE_NAMES[role].format(utla=utla), 1.0)]
 
 
+def body_of(organisation: str) -> str:
+    """The body an organisation's flow belongs to: ``"Salford council: adult social care" -> "Salford council"``."""
+    return organisation.split(": ", 1)[0]
+
+
 def payer_name(payer: Payer, place: Place | None) -> str:
     """The body a payer of scheme costs names, for the site's place."""
     if payer is Payer.ICB:
         return organisations_of("icb", place)[0][0] if place is None or len(place.icbs) <= 1 else "The site's ICBs"
     if payer is Payer.UPPER_TIER_COUNCIL:
-        return place.utla_name if place is not None else UNPLACED["utla"]
+        return f"{place.utla_name if place is not None else UNPLACED['utla']} council"
     if payer is Payer.DISTRICT_COUNCIL:
-        return place.lad_name if place is not None else "The site's district council"
+        return f"{place.lad_name} council" if place is not None else "The site's district council"
     if payer is Payer.COMBINED_AUTHORITY:
         if place is not None and place.cauth_name:
             return place.cauth_name if "Authority" in place.cauth_name else f"{place.cauth_name} Combined Authority"

@@ -65,6 +65,14 @@ def summary_text(result: Result) -> str:
     if not p.scheme_costs:
         lines.append("No scheme costs given: no PVC, BCR or category.")
     lines.append("")
+    orgs = result.organisations()
+    if not orgs.empty:
+        gain = orgs.pivot_table(index="organisation", columns="option", values="fiscal_gain_gbp", sort=False).fillna(0.0)
+        lines.append("Fiscal gain by public body (present value)".ljust(width) + "".join(o.rjust(col) for o in result.options))
+        for org in gain.index:
+            text = textwrap.shorten(org, width - 2, placeholder="…")
+            lines.append(f"  {text}".ljust(width) + "".join(gbp(gain.loc[org, o]).rjust(col) for o in result.options))
+        lines.append("")
     health = result.health_summary()
     outcome_names = dict(zip(result.library.outcomes["outcome_id"], result.library.outcomes["name"]))
     lines.append("Change over the period".ljust(width) + "".join(o.rjust(col) for o in result.options))

@@ -252,6 +252,11 @@ def appraisal_summary_tables(result: Result, names: dict[str, str]) -> dict[str,
     le = result.life_expectancy().set_index(["sex", "option"])["change_days"]
     health_rows = [
         {"Measure": "QALYs gained over the period (undiscounted)"} | {o: hs.loc[o, "qalys_gained"] for o in result.options},
+        {"Measure": "Life-years gained over the period (undiscounted, life table)"}
+        | {
+            o: -health[(health["option"] == o) & health["outcome"].isin(fatal)]["change_in_life_years_lost"].sum()
+            for o in result.options
+        },
         {"Measure": "Deaths postponed among residents"} | {o: deaths.get(o, 0.0) for o in result.options},
         {"Measure": "Life expectancy at birth, men: change in days"} | {o: le.loc[("male", o)] for o in result.options},
         {"Measure": "Life expectancy at birth, women: change in days"} | {o: le.loc[("female", o)] for o in result.options},
@@ -409,10 +414,12 @@ def _organisations(ws: Worksheet, result: Result) -> None:
         bold=True
     )
     if not years.empty:
-        wide = years.pivot_table(index=["option", "organisation"], columns="financial_year", values="fiscal_gain_gbp", sort=False)
-        wide = wide.reset_index().rename(columns={"option": "Option", "organisation": "Organisation"})
-        fys = [c for c in wide.columns if c not in ("Option", "Organisation")]
-        row = _table(ws, wide, row + 1, {y: GBP for y in fys})
+        wide = years.pivot_table(
+            index=["option", "financial_year"], columns="organisation", values="fiscal_gain_gbp", sort=False
+        ).reset_index()
+        wide = wide.rename(columns={"option": "Option", "financial_year": "Financial year"})
+        bodies = [c for c in wide.columns if c not in ("Option", "Financial year")]
+        row = _table(ws, wide, row + 1, {b: GBP for b in bodies})
     hs = result.health_system().rename(
         columns={
             "option": "Option",
@@ -435,7 +442,12 @@ def _organisations(ws: Worksheet, result: Result) -> None:
     ).font = Font(bold=True)
     fmt = {c: GBP for c in hs.columns if "(£)" in c} | {c: "#,##0.0" for c in hs.columns if "QALY" in c and "(£)" not in c}
     _table(ws, hs, row + 1, fmt)
-    _widths(ws, {1: 16, 2: 48}, default=16, upto=max(12, ws.max_column))
+    _widths(ws, {1: 16, 2: 44}, default=17, upto=max(12, ws.max_column))
+    for r in ws.iter_rows(min_row=1, max_row=ws.max_row):
+        for c in r:
+            if c.fill == HEAD_FILL:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+                ws.row_dimensions[c.row].height = 30
 
 
 #: Width of the Summary sheet's first column, in characters.
@@ -531,10 +543,13 @@ def _summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
         [
             ("Site", p.site.name),
             ("Local authority", p.site.local_authority or ""),
-            ("Appraisal start year (year 0)", s.start_year),
+            ("First financial year of the appraisal", price_year_label(s.start_year)),
             ("Appraisal period (years)", s.period_years),
             ("Price year", price_year_label(s.price_year)),
+            ("Discount base year", price_year_label(s.discount_base_year or s.start_year)),
             ("Discounting", s.discounting.value),
+            ("Project type (optimism bias)", s.project_type.value.replace("_", " ")),
+            ("Deadweight, displacement, leakage", f"{s.deadweight:.0%}, {s.displacement:.0%}, {s.leakage:.0%}"),
             ("Valuing deaths", DEATH_VALUATION_WORDS[s.mortality_valuation]),
             ("Share of residents' road risk on the site's streets", f"{s.road_risk_on_site_share:.0%}"),
             ("Evidence library", library_label(result.library)),
