@@ -266,6 +266,11 @@ class Result:
         df_std, _ = discount_schedules(self.proposal.settings, self.library)
         return costs, df_std, ob
 
+    @property
+    def optimism_bias(self) -> OptimismBias:
+        """The optimism-bias uplifts applied to scheme costs, and where each came from."""
+        return self._scheme[2]
+
     def scheme_costs(self) -> pd.DataFrame:
         """Each option's scheme costs by payer, kind and financial year: as given, after optimism bias, and present value."""
         costs, df, ob = self._scheme
@@ -345,11 +350,11 @@ class Result:
             draws = -u.pv_type.sum(axis=2)[:, :, [types.index(v) for v in VALUE_TYPES]].sum(axis=2) * f  # [draw, option]
             npsv = draws - (pvc + private)[None, :]
             ratio = bcr(draws, np.broadcast_to(pvc, draws.shape))
-            for q, a, b in zip(
-                PERCENTILES,
-                np.percentile(npsv, PERCENTILES, axis=0),
-                np.nanpercentile(ratio, PERCENTILES, axis=0) if np.isfinite(ratio).any() else [np.full(len(pvc), np.nan)] * 3,
-            ):
+            # An option with no public cost has no BCR in any draw (the same public cost is in every draw).
+            costed = pvc > 0
+            ratio_q = np.full((len(PERCENTILES), len(pvc)), np.nan)
+            ratio_q[:, costed] = np.percentile(ratio[:, costed], PERCENTILES, axis=0)
+            for q, a, b in zip(PERCENTILES, np.percentile(npsv, PERCENTILES, axis=0), ratio_q):
                 out[f"npsv_gbp_p{q}"] = a
                 out[f"bcr_adjusted_p{q}"] = b
             out["probability_npsv_positive"] = (npsv > 0).mean(axis=0)

@@ -276,3 +276,13 @@ def test_tables_are_in_the_csv_export(example, tmp_path):
         assert f"{name}.csv" in written
     back = pd.read_csv(tmp_path / "value_for_money.csv")
     assert list(back["option"]) == example.options
+
+
+def test_monte_carlo_gives_npsv_and_bcr_ranges(library):
+    r = appraise(load_proposal(EXAMPLE, library), library, draws=60, seed=3, analyses=False)
+    v = r.value_for_money().set_index("option")
+    assert (v["npsv_gbp_p5"] <= v["npsv_gbp_p50"]).all() and (v["npsv_gbp_p50"] <= v["npsv_gbp_p95"]).all()
+    costed = v["pv_costs_public_gbp"] > 0
+    assert v.loc[costed, "bcr_adjusted_p5"].notna().all() and v.loc[~costed, "bcr_adjusted_p5"].isna().all()
+    # Each draw's NPSV is its benefits less the same costs: the median NPSV is the median PVB less the costs.
+    assert v["probability_npsv_positive"].between(0, 1).all()

@@ -298,7 +298,7 @@ def place_lines(result: Result) -> list[str]:
 def _appraisal_summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     """One A4 landscape page: value for money, health, and each public body's fiscal gain."""
     p, s = result.proposal, result.proposal.settings
-    ob = result._scheme[2]
+    ob = result.optimism_bias
     f = result.value_for_money()["additionality_factor"].iloc[0]
     lines = [
         *place_lines(result),
