@@ -110,11 +110,14 @@ def _draws(text: str) -> int:
     return n
 
 
+LIBRARY_HELP = "folder holding pathways/, unit_costs/ and areas/ (default: the shipped library)"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="appraisal", description="Price the health effects of urban development and say whose budget they land on."
     )
-    p.add_argument("--library", default=None, help="folder holding pathways/ and unit_costs/ (default: the shipped library)")
+    p.add_argument("--library", default=None, help=LIBRARY_HELP)
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="appraise a proposal and write its report")
     run.add_argument("proposal", help="the proposal: a filled Excel template (.xlsx) or a .yaml file")
@@ -155,6 +158,9 @@ def parser() -> argparse.ArgumentParser:
     sample.add_argument("--costs", type=_draws, default=10, help="how many cited unit costs (default 10)")
     sample.add_argument("--seed", type=int, default=15, help="seed of the draw (default 15); the same seed draws the same rows")
     sample.set_defaults(func=_sample)
+    for leaf in (run, tpl, *lib_sub.choices.values()):
+        # --library is accepted after the command too; given there, it wins over one given before.
+        leaf.add_argument("--library", default=argparse.SUPPRESS, help=LIBRARY_HELP)
     return p
 
 

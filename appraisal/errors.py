@@ -75,6 +75,8 @@ Place = InFile | InCell | InField
 CODES: dict[str, str] = {
     # ---- files, whatever their kind ---------------------------------------------------------
     "file.missing": "file not found",
+    "file.too_large": "the file is larger than a proposal can be",
+    "file.yaml_alias": "a YAML alias, which could expand without bound",
     "file.kind": "not a kind of file this accepts",
     "file.unreadable": "cannot be read",
     "file.not_yaml": "not valid YAML",

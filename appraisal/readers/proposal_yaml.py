@@ -9,6 +9,7 @@ import yaml
 from appraisal.errors import InFile, Problem, ProposalError
 from appraisal.evidence.library import Library
 from appraisal.proposal import Proposal, make_proposal
+from appraisal.readers.limits import file_size_problem, yaml_alias_problem
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
@@ -47,11 +48,19 @@ def read_yaml(path: Path, library: Library | None = None) -> Proposal:
     """
     what = f"Proposal {path}"
     try:
+        big = file_size_problem(path)
+        if big is not None:
+            raise ProposalError(what, [big])
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ProposalError(what, [Problem("file.missing", InFile(str(path)))]) from None
+    except IsADirectoryError:
+        raise ProposalError(what, [Problem("file.unreadable", InFile(str(path)), "a folder", "a .yaml file")]) from None
     except UnicodeDecodeError as exc:
         raise ProposalError(what, [Problem("file.unreadable", InFile(str(path)), str(exc), "a UTF-8 text file")]) from None
+    alias = yaml_alias_problem(path, text)
+    if alias is not None:
+        raise ProposalError(what, [alias])
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader that also refuses duplicate keys
     except _DuplicateKey as exc:

@@ -15,12 +15,15 @@ import math
 import zipfile
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from appraisal.errors import NOTHING, InCell, InFile, Place, Problem, ProposalError
 from appraisal.evidence.library import Library, load_library
+from appraisal.evidence.schemas import GROUPS
 from appraisal.layout import (
     AGE_BANDS,
     CELLS,
@@ -43,6 +46,7 @@ from appraisal.layout import (
     stamp_text,
 )
 from appraisal.proposal import Proposal, allowed_text, make_proposal
+from appraisal.readers.limits import xlsx_problem
 
 #: What a cell of each kind accepts, as a problem code.
 _KIND_CODES = {"number": "proposal.not_number", "whole": "proposal.not_whole"}
@@ -145,11 +149,25 @@ def _open(path: Path, what: str) -> _Cells:
         )
     elif not path.exists():
         problem = Problem("file.missing", InFile(str(path)))
+    elif not path.is_file():
+        problem = Problem("file.unreadable", InFile(str(path)), "a folder", "an .xlsx workbook")
+    else:
+        problem = xlsx_problem(path)
     if problem:
         raise ProposalError(what, [problem])
     try:
         return _Cells(path)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        ParseError,
+        DefusedXmlException,
+    ) as exc:
         raise ProposalError(
             what,
             [
@@ -356,18 +374,47 @@ def _read_option_names(cells: _Cells, ws: Worksheet, placement: Placement) -> di
     return options
 
 
+#: Most options the Environment sheet is read for, and rows read past the characteristics' own.
+MAX_OPTIONS = 60
+EXTRA_ROWS = 40
+
+
+def _refuse_far_cells(cells: _Cells, ws: Worksheet, last_row: int, last_col: int) -> None:
+    """Report cells holding something beyond the rows and columns the layout reads (the first few, by cell)."""
+    far = sorted(
+        (r, c)
+        for (r, c), cell in ws._cells.items()  # the cells the file holds, however far apart: no walk over empty ones
+        if (r > last_row or c > last_col) and not is_blank(cell.value)
+    )
+    if far:
+        refs = ", ".join(f"{GRID.letter(c)}{r}" for r, c in far[:5]) + (f" and {len(far) - 5:,} more" if len(far) > 5 else "")
+        cells.report(
+            Problem(
+                "template.value_outside_grid",
+                InCell(ENVIRONMENT, refs),
+                NOTHING,
+                f"the sheet is read up to row {last_row} and column {GRID.letter(last_col)} ({MAX_OPTIONS} options): "
+                "clear these cells",
+            )
+        )
+
+
 def _read_environment(
     cells: _Cells, library: Library, placement: Placement
 ) -> tuple[dict[str, object], dict[str, dict[str, object]]]:
     ws = cells.wb[ENVIRONMENT]
     g = GRID
     chars = library.characteristics.set_index("characteristic_id")
-    placement.last_column = max(ws.max_column, g.first_option_col)
+    # Read only within the layout: a stray cell far away must not make the reader walk a million rows.
+    last_row = g.first_row + len(chars) + len(GROUPS) + EXTRA_ROWS
+    last_col = g.first_option_col + MAX_OPTIONS - 1
+    _refuse_far_cells(cells, ws, last_row, last_col)
+    placement.last_column = min(max(ws.max_column, g.first_option_col), last_col)
     options = _read_option_names(cells, ws, placement)
     baseline: dict[str, object] = {}
     values: dict[str, dict[str, object]] = {name: {} for name in options.values()}
     unnamed: set[int] = set()
-    for row in range(g.first_row, ws.max_row + 1):
+    for row in range(g.first_row, min(ws.max_row, last_row) + 1):
         cid = ws.cell(row=row, column=g.id_col).value
         cid = cid.strip() if isinstance(cid, str) else cid
         filled = [

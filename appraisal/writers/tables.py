@@ -1,4 +1,8 @@
-"""The result's tables as CSV files and one JSON file."""
+"""The result's tables as CSV files and one JSON file.
+
+CSV text cells that a spreadsheet would read as a formula are neutralised (:mod:`appraisal.writers.neutral`);
+JSON keeps every value as given (no spreadsheet reads it).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 from pathlib import Path
 
 from appraisal.result import Result
+from appraisal.writers.neutral import neutral_frame
 
 
 def write_csv(result: Result, folder: str | Path) -> list[Path]:
@@ -15,7 +20,7 @@ def write_csv(result: Result, folder: str | Path) -> list[Path]:
     paths = []
     for name, table in result.tables().items():
         path = folder / f"{name}.csv"
-        table.to_csv(path, index=False)
+        neutral_frame(table).to_csv(path, index=False)
         paths.append(path)
     return paths
 

@@ -39,6 +39,7 @@ from appraisal.layout import (
 )
 from appraisal.proposal import Proposal, allowed_text, valid_range_text
 from appraisal.wording import GROUP_NAMES
+from appraisal.writers.neutral import text_cells_only
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 INPUT_FONT = Font(color="1F4E79", bold=True)
@@ -74,7 +75,7 @@ def write_template(path: str | Path, library: Library | None = None, proposal: P
     _scheme_costs(wb.create_sheet(SCHEME_COSTS), proposal)
     _settings(wb.create_sheet(SETTINGS), library, proposal)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    text_cells_only(wb).save(path)
     return path
 
 

@@ -38,6 +38,7 @@ from appraisal.wording import (
     optimism_bias_line,
     price_year_label,
 )
+from appraisal.writers.neutral import text_cells_only
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
 CASES = "#,##0.00;[Red]-#,##0.00"
@@ -73,7 +74,7 @@ def write_report(result: Result, path: str | Path) -> Path:
     for ws in wb.worksheets:
         _print_setup(ws, one_page=ws.title == SHEET_NAMES[0])
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    text_cells_only(wb).save(path)
     return path
 
 

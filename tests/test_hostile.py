@@ -1,0 +1,233 @@
+"""Hostile and careless input: nothing a user sends can hang the engine, exhaust memory, or booby-trap its outputs.
+
+Each hostile file is run through the command line in a child process under a memory limit (RLIMIT_AS, 1 GiB)
+and a timeout (20 s); the child reports its peak memory, and the test asserts a clean refusal (exit 2, a plain
+message naming the file, no traceback). Run with ``-s`` to see each file's time and peak memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import EXAMPLE, REPO
+from openpyxl import load_workbook
+
+from appraisal import load_proposal
+from appraisal.cli import main
+
+EXAMPLE_XLSX = REPO / "examples" / "riverside.xlsx"
+LIMIT_BYTES = 1 << 30
+TIMEOUT_S = 20
+
+#: Runs the command line with a memory limit, then prints the process's peak memory.
+RUNNER = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+from appraisal.cli import main
+code = main(sys.argv[1:])
+print(f"PEAK_KB={{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run_bounded(*args: str) -> tuple[int, str, float, int]:
+    """Exit code, stderr, seconds taken and peak memory (KB) of ``appraisal ARGS`` under the limits."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER.format(limit=LIMIT_BYTES), *args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+    seconds = time.perf_counter() - start
+    peak = next((int(line.split("=")[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB=")), -1)
+    print(f"\n{args[1]}: exit {done.returncode}, {seconds:.1f} s, peak {peak / 1024:.0f} MB")
+    return done.returncode, done.stderr, seconds, peak
+
+
+def assert_clean_refusal(code: int, err: str, *words: str) -> None:
+    assert code == 2, err
+    assert "Traceback" not in err and "fault in the appraisal engine" not in err
+    for word in words:
+        assert word in err, err
+
+
+# ---- outputs neutralised --------------------------------------------------------
+
+DANGEROUS = ["=HYPERLINK(\"http://x\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.fixture(scope="module")
+def booby_trapped(tmp_path_factory, library):
+    """The example with a site name and option names that a spreadsheet would run as formulas."""
+    data = load_proposal(EXAMPLE, library).model_dump(mode="json")
+    data["site"]["name"] = DANGEROUS[0]
+    names = dict(zip(list(data["options"]), DANGEROUS[1:4]))
+    data["options"] = {names[k]: v for k, v in data["options"].items()}
+    data["scheme_costs"] = {names[k]: v for k, v in data["scheme_costs"].items()}
+    path = tmp_path_factory.mktemp("trap") / "trap.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_no_formula_cell_in_the_report_or_template_from_user_text(booby_trapped, tmp_path):
+    report = tmp_path / "report.xlsx"
+    assert main(["run", str(booby_trapped), "--out", str(report)]) == 0
+    wb = load_workbook(report)
+    formulas = [f"{ws.title}!{c.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+    texts = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert any(DANGEROUS[0] in t for t in texts)  # shown as text, not dropped
+    from appraisal.writers.template import write_template
+
+    template = write_template(tmp_path / "t.xlsx", proposal=load_proposal(booby_trapped))
+    wb = load_workbook(template)
+    assert not [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_no_dangerous_text_cell_in_any_csv_and_numbers_stay_numbers(booby_trapped, tmp_path):
+    out = tmp_path / "tables"
+    assert main(["run", str(booby_trapped), "--out", str(out)]) == 0
+    negative_numbers = 0
+    for path in out.glob("*.csv"):
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+            for cell in row:
+                try:
+                    float(cell)
+                except ValueError:
+                    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (path.name, cell)
+                else:
+                    negative_numbers += cell.startswith("-")
+    assert negative_numbers > 0  # savings are negative numbers, written as numbers
+    value = (out / "value_for_money.csv").read_text(encoding="utf-8")
+    assert "'+1+1" in value
+
+
+# ---- bounded reading ---------------------------------------------------------------
+
+
+def test_a_far_stray_cell_is_refused_by_cell_quickly(tmp_path):
+    wb = load_workbook(EXAMPLE_XLSX)
+    wb["Environment"]["XFD1048576"] = 1
+    path = tmp_path / "stray.xlsx"
+    wb.save(path)
+    code, err, seconds, _ = run_bounded("run", str(path), "--out", str(tmp_path / "r.xlsx"))
+    assert_clean_refusal(code, err, "Environment!XFD1048576")
+
+
+def test_a_zip_that_expands_past_the_limit_is_refused_before_opening(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(EXAMPLE_XLSX) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        chunk = b"0" * (1 << 20)
+        with dst.open("xl/media/padding.bin", "w") as fh:  # 200 MB of zeros: a few hundred KB zipped
+            for _ in range(200):
+                fh.write(chunk)
+    assert path.stat().st_size < 2_000_000
+    code, err, _, _ = run_bounded("run", str(path), "--out", str(tmp_path / "r.xlsx"))
+    assert_clean_refusal(code, err, "unzips to at most")
+
+
+def test_an_entity_expansion_bomb_is_refused(tmp_path):
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+        + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        + '<c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+    )
+    path = tmp_path / "laughs.xlsx"
+    with zipfile.ZipFile(EXAMPLE_XLSX) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = laughs.encode() if item.filename == "xl/worksheets/sheet1.xml" else src.read(item.filename)
+            dst.writestr(item, data)
+    code, err, _, _ = run_bounded("run", str(path), "--out", str(tmp_path / "r.xlsx"))
+    assert_clean_refusal(code, err, "cannot be read")
+
+
+def test_damaged_xml_is_refused_as_unreadable(tmp_path):
+    path = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(EXAMPLE_XLSX) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data[: len(data) // 2] if item.filename == "xl/worksheets/sheet3.xml" else data)
+    code, err, _, _ = run_bounded("run", str(path), "--out", str(tmp_path / "r.xlsx"))
+    assert_clean_refusal(code, err, "cannot be read")
+
+
+def test_a_yaml_alias_bomb_is_refused_without_expanding_it(tmp_path):
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "site:\n", "\n".join(lines) + "\nsite:\n", 1
+    ).replace("name: Riverside Quarter (example)", "name: *a9", 1)
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, err, _, _ = run_bounded("run", str(path), "--out", str(tmp_path / "r.xlsx"))
+    assert_clean_refusal(code, err, "YAML alias", "line ", "'*a0'")
+
+
+def test_a_huge_file_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as fh:
+        fh.truncate(25_000_000)
+    code, err, _, _ = run_bounded("run", str(path), "--out", str(tmp_path / "r.xlsx"))
+    assert_clean_refusal(code, err, "at most 20 MB")
+
+
+def test_no_message_echoes_more_than_about_200_characters_of_a_value(tmp_path, library):
+    data = load_proposal(EXAMPLE, library).model_dump(mode="json")
+    data["site"]["local_authority"] = "X" * 100_000
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    code, err, _, _ = run_bounded("run", str(path), "--out", str(tmp_path / "r.xlsx"))
+    assert code == 2
+    assert max(len(line) for line in err.splitlines()) < 600
+
+
+# ---- bad input is the user's, never the engine's (exit 2, never 3) --------------------------
+
+
+def _library_with_duplicates(root: Path) -> Path:
+    import shutil
+
+    from appraisal.evidence.library import bundled_root
+
+    for folder in ("pathways", "unit_costs", "areas"):
+        shutil.copytree(bundled_root() / folder, root / folder)
+    for table in ("pathways/characteristics.csv", "pathways/mediators.csv"):
+        lines = (root / table).read_text(encoding="utf-8").splitlines(keepends=True)
+        (root / table).write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_library_with_duplicate_ids_is_refused_with_exit_2(tmp_path, capsys, where):
+    lib = str(_library_with_duplicates(tmp_path / "lib"))
+    args = ["--library", lib, "library", "check"] if where == "before" else ["library", "check", "--library", lib]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "pathways/characteristics.csv row" in err and "pathways/mediators.csv row" in err and "Internal error" not in err
+    assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "r.xlsx"), "--library", lib]) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("empty.xlsx", b""), ("text.xlsx", b"not a zip"), ("folder.yaml", None), ("bad.yaml", b"site: [unclosed"), ("bin.yaml", b"\xff\xfe\x00")],
+)
+def test_unreadable_proposal_files_exit_2(tmp_path, capsys, name, content):
+    path = tmp_path / name
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    assert main(["run", str(path), "--out", str(tmp_path / "r.xlsx")]) == 2
+    assert "Internal error" not in capsys.readouterr().err
