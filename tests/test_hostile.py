@@ -231,3 +231,47 @@ def test_unreadable_proposal_files_exit_2(tmp_path, capsys, name, content):
         path.write_bytes(content)
     assert main(["run", str(path), "--out", str(tmp_path / "r.xlsx")]) == 2
     assert "Internal error" not in capsys.readouterr().err
+
+
+# ---- library rules and cautions ---------------------------------------------------------------
+
+
+def _copy_library(root: Path) -> Path:
+    import shutil
+
+    from appraisal.evidence.library import bundled_root
+
+    for folder in ("pathways", "unit_costs", "areas"):
+        shutil.copytree(bundled_root() / folder, root / folder)
+    return root
+
+
+def _edit_csv(path: Path, match: dict[str, str], **changes: str) -> int:
+    """Change cells of the first row matching ``match``; its spreadsheet row."""
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    i = next(i for i, r in enumerate(rows) if all(r[k] == v for k, v in match.items()))
+    rows[i].update(changes)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return i + 2
+
+
+@pytest.mark.parametrize("value", ["0", "-70000"])
+def test_a_value_of_a_qaly_of_zero_or_less_is_refused(tmp_path, capsys, value):
+    root = _copy_library(tmp_path / "lib")
+    row = _edit_csv(root / "unit_costs" / "parameters.csv", {"parameter_id": "value_of_qaly"}, value=value)
+    assert main(["library", "check", "--library", str(root)]) == 2
+    assert f"unit_costs/parameters.csv row {row}, column value" in capsys.readouterr().err
+
+
+def test_library_check_prints_plausibility_cautions(tmp_path, capsys):
+    root = _copy_library(tmp_path / "lib")
+    _edit_csv(root / "pathways" / "links.csv", {"link_id": "pm25_allcause_mortality_chen_hoek"}, central="12", high="13")
+    cost = next(csv.DictReader((root / "unit_costs" / "unit_costs.csv").open(encoding="utf-8")))
+    _edit_csv(root / "unit_costs" / "unit_costs.csv", {"cost_id": cost["cost_id"]}, value="99000000", low="", high="", interval_kind="none")
+    _edit_csv(root / "unit_costs" / "price_index.csv", {"year": "2010"}, gdp_deflator="10")
+    assert main(["library", "check", "--library", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "a ratio above 10" in out and "100 times the median" in out and "more than 20% in a year" in out

@@ -330,6 +330,12 @@ CASES = {
     "vfm.bands": lambda root: (edit(root, "vfm_categories", 1, bcr_from="1.2"), "unit_costs/vfm_categories.csv rows")[1],
     "areas.codes": lambda root: _area_rows(root, code="W06000015") + ", column lad_code",
     "areas.shares": lambda root: _area_rows(root, share="0.5").replace("row 2", "rows 2") + ", column population_share",
+    "values.rate_within_per": lambda root: (
+        f"pathways/baseline_rates.csv row {edit(root, 'baseline_rates', index_of(root, 'baseline_rates', outcome_id='stroke_incidence'), value='200000')}, column value"
+    ),
+    "values.life_expectancy": lambda root: (
+        f"pathways/life_expectancy.csv row {edit(root, 'life_expectancy', 0, life_expectancy_years='500')}, column life_expectancy_years"
+    ),
     "parameters.required": lambda root: (
         drop(root, "parameters", lambda r: r["parameter_id"] != "value_of_qaly_health_system"),
         "unit_costs/parameters.csv",

@@ -62,7 +62,12 @@ BOUNDS = (
     ("health_state_losses", "loss", "0 or more", lambda x: x >= 0),
     ("price_index", "gdp_deflator", "above 0", lambda x: x > 0),
     ("unit_costs", "per", "above 0 (the number of cases the value is for), or blank", lambda x: np.isnan(x) or x > 0),
+    ("parameters", "value", "above 0 (a value of health, such as a QALY's, cannot be zero or negative)", lambda x: x > 0),
 )
+
+#: Outcome kinds whose baseline rate is a probability or a share of people, so cannot exceed its ``per``;
+#: events may recur (a person can fall twice in a year).
+WITHIN_PER_KINDS = ("death", "incidence", "prevalence", "wellbeing")
 
 
 @rule("values.sign", "Counts, rates, weights, losses and the deflator are 0 or more, or above 0, as each must be.")
@@ -73,3 +78,39 @@ def sign(t: Tables) -> list[Problem]:
             if not ok(x):
                 p.append(Problem("library.values.sign", at(name, row, column), float(x), f"must be {allowed}"))
     return p
+
+
+@rule(
+    "values.rate_within_per",
+    "A baseline rate of deaths, new cases or people in a state is at most its per (only events may recur)",
+)
+def rate_within_per(t: Tables) -> list[Problem]:
+    kinds = dict(zip(t["outcomes"]["outcome_id"], t["outcomes"]["kind"]))
+    r = t["baseline_rates"]
+    return [
+        Problem(
+            "library.values.rate_within_per",
+            at("baseline_rates", row, "value"),
+            f"{value:g} per {per:g}",
+            f"at most {per:g} per {per:g}: a {kinds[o]} rate is a share of people",
+        )
+        for row, o, value, per in zip(r["_row"], r["outcome_id"], r["value"], r["per"])
+        if kinds.get(o) in WITHIN_PER_KINDS and value > per
+    ]
+
+
+@rule("values.life_expectancy", "A life expectancy does not reach past the oldest age of the life table (age + years <= 120)")
+def life_expectancy_within_table(t: Tables) -> list[Problem]:
+    from appraisal.demography import OPEN_AGE
+
+    le = t["life_expectancy"]
+    return [
+        Problem(
+            "library.values.life_expectancy",
+            at("life_expectancy", row, "life_expectancy_years"),
+            float(years),
+            f"at most {OPEN_AGE - int(age)} years at age {int(age)}: the life table ends at {OPEN_AGE}",
+        )
+        for row, age, years in zip(le["_row"], le["age"], le["life_expectancy_years"])
+        if age + years > OPEN_AGE
+    ]
