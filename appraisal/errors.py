@@ -108,6 +108,8 @@ CODES: dict[str, str] = {
     "proposal.blank": "blank",
     "proposal.duplicate": "given twice",
     "proposal.option_name": "not a usable option name",
+    "proposal.population_too_large": "more residents than any site can have",
+    "proposal.period_past_schedules": "a period longer than the discount schedules cover",
     "proposal.base_year_after_start": "discount base year after the start year",
     "proposal.costs_unknown_option": "scheme costs for an option the proposal does not have",
     "proposal.cost_outside_period": "a scheme cost in a year outside the appraisal period",

@@ -244,6 +244,7 @@ def check_data(data: dict[str, Any], library: Library) -> list[Problem]:
                         allowed=f"give {', '.join(missing)} too (0 where there are no residents)",
                     )
                 )
+    p += check_population_size(pop)
     p += check_values(data.get("baseline"), data.get("options"), library)
     options = data.get("options")
     if isinstance(options, dict):
@@ -280,6 +281,19 @@ def check_data(data: dict[str, Any], library: Library) -> list[Problem]:
                 )
             )
     base_year = s.get("discount_base_year")
+    covered = _schedules_cover(library)
+    if isinstance(start, int) and isinstance(period, int) and not isinstance(period, bool):
+        offset = start - base_year if isinstance(base_year, int) and base_year <= start else 0
+        if offset + period > covered:
+            p.append(
+                Problem(
+                    "proposal.period_past_schedules",
+                    InField("settings.period_years"),
+                    period,
+                    f"at most {covered - offset} years: the discount schedules (unit_costs/discount_rates.csv) cover "
+                    f"{covered} years from the discount base year",
+                )
+            )
     if isinstance(start, int) and isinstance(base_year, int) and base_year > start:
         p.append(
             Problem(
@@ -292,6 +306,39 @@ def check_data(data: dict[str, Any], library: Library) -> list[Problem]:
     p += check_scheme_costs(data.get("scheme_costs"), options, start, period)
     p += check_local_authority(data.get("site"), library, start)
     return p
+
+
+#: Most residents a site may have: more than any English local authority (about 1.1 million) by far.
+MAX_RESIDENTS = 10_000_000
+
+
+def check_population_size(pop: object) -> list[Problem]:
+    """A site's residents above :data:`MAX_RESIDENTS`, at the field that gives them."""
+    if not isinstance(pop, dict):
+        return []
+    total, bands = pop.get("total"), pop.get("by_age_band")
+    if isinstance(total, (int, float)) and not isinstance(total, bool) and total > MAX_RESIDENTS:
+        return [
+            Problem("proposal.population_too_large", InField("population.total"), total, f"at most {MAX_RESIDENTS:,} residents")
+        ]
+    if isinstance(bands, dict):
+        numbers = [x for x in bands.values() if _number(x) and math.isfinite(x)]
+        if sum(numbers) > MAX_RESIDENTS:
+            return [
+                Problem(
+                    "proposal.population_too_large",
+                    InField("population.by_age_band"),
+                    sum(numbers),
+                    f"at most {MAX_RESIDENTS:,} residents in all",
+                )
+            ]
+    return []
+
+
+def _schedules_cover(library: Library) -> int:
+    """Years from the discount base year that both Green Book schedules cover (their shorter last year, plus 1)."""
+    r = library.discount_rates
+    return int(min(r.loc[r["schedule"] == s, "year_to"].max() for s in ("standard", "health"))) + 1
 
 
 def check_scheme_costs(costs: object, options: object, start: object, period: object) -> list[Problem]:

@@ -275,3 +275,48 @@ def test_library_check_prints_plausibility_cautions(tmp_path, capsys):
     assert main(["library", "check", "--library", str(root)]) == 0
     out = capsys.readouterr().out
     assert "a ratio above 10" in out and "100 times the median" in out and "more than 20% in a year" in out
+
+
+# ---- plausible sizes --------------------------------------------------------------------
+
+
+def test_a_site_of_more_than_ten_million_residents_is_refused_by_field(library):
+    from appraisal import make_proposal
+    from appraisal.errors import ProposalError
+
+    data = load_proposal(EXAMPLE, library).model_dump(mode="json")
+    data["population"] = {"total": 1e20}
+    with pytest.raises(ProposalError) as err:
+        make_proposal(data, library)
+    assert "population.total" in str(err.value) and "10,000,000" in str(err.value)
+    data["population"] = {"by_age_band": {b: 1e6 for b in library.band_labels}}
+    with pytest.raises(ProposalError) as err:
+        make_proposal(data, library)
+    assert "population.by_age_band" in str(err.value)
+
+
+def test_a_period_longer_than_the_discount_schedules_is_refused(tmp_path, library):
+    from appraisal import load_library, make_proposal
+    from appraisal.errors import ProposalError
+
+    root = _copy_library(tmp_path / "lib")
+    path = root / "unit_costs" / "discount_rates.csv"
+    rows = [r for r in csv.DictReader(path.open(encoding="utf-8")) if int(r["year_from"]) <= 31]
+    for r in rows:
+        if r["year_from"] == "31":
+            r["year_to"] = "40"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    notes = root / "unit_costs" / "notes" / "discount_rates.csv"
+    kept = [r for r in csv.DictReader(notes.open(encoding="utf-8")) if int(r["year_from"]) <= 31]
+    with notes.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(kept[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(kept)
+    short = load_library(root)
+    data = load_proposal(EXAMPLE, library).model_dump(mode="json")
+    with pytest.raises(ProposalError) as err:
+        make_proposal(data, short)  # 60 years, schedules to year 40
+    assert "settings.period_years" in str(err.value) and "at most 41 years" in str(err.value)
