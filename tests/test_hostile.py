@@ -320,3 +320,82 @@ def test_a_period_longer_than_the_discount_schedules_is_refused(tmp_path, librar
     with pytest.raises(ProposalError) as err:
         make_proposal(data, short)  # 60 years, schedules to year 40
     assert "settings.period_years" in str(err.value) and "at most 41 years" in str(err.value)
+
+
+# ---- property: junk anywhere gives exit 0 or 2, never 3 ---------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+JUNK = st.one_of(
+    st.just(""),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=10),
+    st.sampled_from(["-1", "0", "1e308", "nan", "inf", "-inf", "=1+1", "yes", "E08000003", "1.5", "99999999"]),
+    st.sampled_from(["1e308", "inf"]),  # found a crash once: an integer column given 1e308
+    st.integers(-(10**9), 10**9).map(str),
+)
+TABLE_FILES = [
+    "pathways/links.csv",
+    "pathways/characteristics.csv",
+    "pathways/outcomes.csv",
+    "pathways/baseline_rates.csv",
+    "pathways/lags.csv",
+    "unit_costs/unit_costs.csv",
+    "unit_costs/parameters.csv",
+    "unit_costs/value_types.csv",
+    "unit_costs/optimism_bias.csv",
+    "unit_costs/discount_rates.csv",
+    "areas/lad_icb.csv",
+    "areas/local_authorities.csv",
+]
+
+
+@pytest.fixture(scope="module")
+def library_files(tmp_path_factory):
+    root = _copy_library(tmp_path_factory.mktemp("junklib") / "lib")
+    return {name: (root / name).read_text(encoding="utf-8") for name in TABLE_FILES}, root
+
+
+@settings(max_examples=12, deadline=30_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_junk_in_library_cells_gives_exit_0_or_2_with_places(library_files, capsys, data):
+    texts, root = library_files
+    name = data.draw(st.sampled_from(TABLE_FILES))
+    rows = list(csv.reader(io.StringIO(texts[name])))
+    r = data.draw(st.integers(1, len(rows) - 1))
+    c = data.draw(st.integers(0, len(rows[0]) - 1))
+    rows[r][c] = data.draw(JUNK)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    try:
+        (root / name).write_text(out.getvalue(), encoding="utf-8")
+        start = time.perf_counter()
+        code = main(["library", "check", "--library", str(root)])
+        assert time.perf_counter() - start < 30
+    finally:
+        (root / name).write_text(texts[name], encoding="utf-8")
+    err = capsys.readouterr().err
+    assert code in (0, 2), err
+    if code == 2:
+        problems = [line for line in err.splitlines() if line.startswith("  - ")]
+        assert problems and all(": " in line for line in problems), err
+
+
+@settings(max_examples=6, deadline=30_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_junk_in_template_cells_through_the_command_gives_exit_0_or_2(tmp_path_factory, capsys, data):
+    from appraisal.layout import CELLS, GRID, SCHEME
+
+    wb = load_workbook(EXAMPLE_XLSX)
+    cells = [(spec.sheet, spec.ref) for spec in CELLS.values()]
+    cells += [("Environment", f"{GRID.letter(GRID.baseline_col + k)}{GRID.first_row + j}") for k in range(4) for j in range(1, 60)]
+    cells += [("Scheme costs", f"{col}{SCHEME.header_row + k}") for col in SCHEME.columns.values() for k in range(1, 5)]
+    for sheet, ref in data.draw(st.lists(st.sampled_from(cells), min_size=1, max_size=4)):
+        wb[sheet][ref] = data.draw(st.one_of(JUNK, st.floats(allow_nan=True, allow_infinity=True), st.integers()))
+    path = tmp_path_factory.mktemp("junkxlsx") / "junk.xlsx"
+    wb.save(path)
+    start = time.perf_counter()
+    code = main(["run", str(path), "--out", str(path.with_name("report.xlsx"))])
+    assert time.perf_counter() - start < 30
+    err = capsys.readouterr().err
+    assert code in (0, 2), err

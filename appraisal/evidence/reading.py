@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -79,8 +80,9 @@ def _coerce(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
         if kind == "number":
             out[name] = pd.to_numeric(cells.replace("", None), errors="coerce").astype(float)
         elif kind == "integer":
-            x = pd.to_numeric(cells.replace("", None), errors="coerce")
-            out[name] = x.where(x.round() == x).astype("Int64")
+            x = pd.to_numeric(cells.replace("", None), errors="coerce").astype(float)
+            whole = np.isfinite(x) & (x.abs() < 2**53) & (x.round() == x)  # 1e308 or inf is no whole number of ours
+            out[name] = x.where(whole).astype("Int64")
         elif kind == "yes_no":
             out[name] = (cells == "yes").astype(bool)
         else:
