@@ -161,7 +161,9 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
         },
         *extra_chars,
     ]
-    write_rows(root, "characteristics", [{"construct": c["characteristic_id"], **c} for c in chars])
+    write_rows(
+        root, "characteristics", [{"construct": c["characteristic_id"], "bounds_basis": "test", **c} for c in chars]
+    )
     write_rows(
         root,
         "mediators",

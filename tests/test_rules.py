@@ -165,6 +165,9 @@ def _odds_risk(root):
     link = next(
         r for r in read_rows(root, "links") if r["is_default"] == "yes" and r["measure"] == "OR" and r["to_id"] in outcomes
     )
+    # Only an event (which may recur) can have a rate above its per; a kind of outcome that cannot is refused by
+    # values.rate_within_per first, so the outcome is made an event here.
+    edit(root, "outcomes", index_of(root, "outcomes", outcome_id=link["to_id"]), kind="event")
     i = index_of(root, "baseline_rates", outcome_id=link["to_id"])
     rate = read_rows(root, "baseline_rates")[i]
     return f"pathways/baseline_rates.csv row {edit(root, 'baseline_rates', i, value=str(2 * float(rate['per'])))}, column value"

@@ -192,6 +192,11 @@ def cost_units(model: Model, annual: np.ndarray) -> np.ndarray:
 def check_finite(model: Model, annual: np.ndarray) -> None:
     """Refuse a central run that overflowed: a change far outside the evidence gives no finite number.
 
+    The overflow is laid at the characteristics whose own pathways give no finite change (each
+    pathway alone: ``base x (exp(ln RR) - 1)``), one problem per option and characteristic naming the
+    outcomes; only if no pathway overflows alone (the sum over pathways does) are all the pathways of
+    the outcomes that overflowed named.
+
     Parameters
     ----------
     annual
@@ -200,13 +205,21 @@ def check_finite(model: Model, annual: np.ndarray) -> None:
     bad = ~np.isfinite(annual).all(axis=-1)  # [site, option, pathway]
     if not bad.any():
         return
+    lr = risk.partly_exposed(log_ratios(model, model.central_link_values), model.age_weight)[0]  # [site, option, pathway, band]
+    with np.errstate(over="ignore", invalid="ignore"):
+        alone = model.base_cases[:, None] * np.expm1(lr)
+    culprit = ~np.isfinite(alone).all(axis=-1)  # [site, option, pathway]
+    blamed = np.where(culprit.any(axis=2, keepdims=True), culprit, bad)
     t = model.pathways
+    outcomes: dict[tuple[int, str], list[str]] = {}
+    for _, o, p in zip(*np.nonzero(blamed)):
+        outcomes.setdefault((int(o), str(t["characteristic"].iloc[p])), []).append(str(t["outcome"].iloc[p]))
     problems = [
         Problem(
             "result.not_finite",
-            InField(f"options.{model.options[o]}.{t['characteristic'].iloc[p]}"),
-            allowed=f"check the value and its unit against the evidence on {t['outcome'].iloc[p]}",
+            InField(f"options.{model.options[o]}.{c}"),
+            allowed=f"check the value and its unit against the evidence on {', '.join(dict.fromkeys(names))}",
         )
-        for _, o, p in zip(*np.nonzero(bad))
+        for (o, c), names in outcomes.items()
     ]
     raise ProposalError("The proposal", problems)

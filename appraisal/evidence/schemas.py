@@ -240,6 +240,7 @@ class Characteristics(_Provenance):
     value_kind: Series[str] = choice(VALUE_KINDS)
     valid_min: Series[str] = real()
     valid_max: Series[str] = real()
+    bounds_basis: Series[str] = text()
     how_to_measure: Series[str] = text()
     construct: Series[str] = text()
     band_of: Series[str] = text(required=False)

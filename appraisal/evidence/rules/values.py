@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from appraisal.demography import OPEN_AGE
 from appraisal.errors import Problem
 from appraisal.evidence.rules.registry import Tables, at, rule
 
@@ -101,8 +102,6 @@ def rate_within_per(t: Tables) -> list[Problem]:
 
 @rule("values.life_expectancy", "A life expectancy does not reach past the oldest age of the life table (age + years <= 120)")
 def life_expectancy_within_table(t: Tables) -> list[Problem]:
-    from appraisal.demography import OPEN_AGE
-
     le = t["life_expectancy"]
     return [
         Problem(
