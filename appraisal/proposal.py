@@ -304,8 +304,34 @@ def check_data(data: dict[str, Any], library: Library) -> list[Problem]:
             )
         )
     p += check_scheme_costs(data.get("scheme_costs"), options, start, period)
-    p += check_local_authority(data.get("site"), library, start)
+    la = check_local_authority(data.get("site"), library, start)
+    p += la
+    if not la:
+        p += check_payers(data.get("site"), data.get("scheme_costs"), library, start)
     return p
+
+
+def check_payers(site: object, costs: object, library: Library, year: object) -> list[Problem]:
+    """A scheme cost paid by a combined authority where the site's district is in none, at the cost's payer."""
+    code = site.get("local_authority") if isinstance(site, dict) else None
+    if not isinstance(code, str) or not code.strip() or not isinstance(costs, dict):
+        return []
+    place = library.areas.resolve(code.strip(), year if isinstance(year, int) else None)
+    if place.problem is not None or place.cauth_name:
+        return []
+    return [
+        Problem(
+            "proposal.no_combined_authority",
+            InField(f"scheme_costs.{option}.{i}.paid_by"),
+            "combined_authority",
+            f"{place.lad_name} ({place.code}) is in no combined authority in the {place.district_vintage} lookup: name "
+            "another payer (upper_tier_council, district_council, other_public, ...)",
+        )
+        for option, entries in costs.items()
+        if isinstance(entries, list)
+        for i, e in enumerate(entries)
+        if isinstance(e, dict) and str(e.get("paid_by")) == "combined_authority"
+    ]
 
 
 #: Most residents a site may have: more than any English local authority (about 1.1 million) by far.

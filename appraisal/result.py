@@ -27,6 +27,7 @@ from appraisal.analysis.business_case import (
     organisations_of,
     payback_year,
     payer_name,
+    payers_of,
     scheme_costs,
     switching_value,
     uplifted,
@@ -314,10 +315,13 @@ class Result:
 
         See :mod:`appraisal.analysis.business_case` for the definitions. Benefits are minus the change
         in cost, counted once by value type (transfers excluded), times the additionality factor.
-        ``bcr_initial`` counts fiscal and economic value only (cash and output); ``bcr_adjusted``
-        adds social value (monetised health). The value-for-money category is read from the adjusted
-        BCR (``unit_costs/vfm_categories.csv``). With Monte Carlo draws, percentiles of the NPSV and
-        the adjusted BCR over the draws (scheme costs are as given in every draw).
+        ``bcr`` counts every benefit; ``bcr_fiscal_economic`` fiscal and economic value only (cash and
+        output, no health valued), shown beside it. MHCLG's definitions of an initial and an adjusted
+        BCR were not read, so neither name is used. The value-for-money category is read from ``bcr``
+        (``unit_costs/vfm_categories.csv``). ``switching_value_bcr`` is the fall in benefits that takes
+        the BCR to 1; ``switching_value_npsv`` the fall that takes the NPSV to 0 (private costs too).
+        With Monte Carlo draws, percentiles of the NPSV and the BCR over the draws (scheme costs are as
+        given in every draw).
         """
         costs, df, ob = self._scheme
         public = np.array([is_public(p) for p in Payer])
@@ -340,11 +344,12 @@ class Result:
         out["transfers_excluded_gbp"] = gross[:, types.index("excluded")] * f
         out["additionality_factor"] = f
         out["npsv_gbp"] = pvb - pvc - private
-        out["bcr_initial"] = bcr(by_type["fiscal"] + by_type["economic"], pvc)
-        out["bcr_adjusted"] = bcr(pvb, pvc)
-        out["switching_value"] = switching_value(pvb, pvc)
+        out["bcr_fiscal_economic"] = bcr(by_type["fiscal"] + by_type["economic"], pvc)
+        out["bcr"] = bcr(pvb, pvc)
+        out["switching_value_bcr"] = switching_value(pvb, pvc)
+        out["switching_value_npsv"] = switching_value(pvb, pvc + private)
         cats = self.library.vfm_categories
-        out["vfm_category"] = [vfm_category(x, cats) for x in out["bcr_adjusted"]]
+        out["vfm_category"] = [vfm_category(x, cats) for x in out["bcr"]]
         u = self.uncertainty
         if u is not None:
             draws = -u.pv_type.sum(axis=2)[:, :, [types.index(v) for v in VALUE_TYPES]].sum(axis=2) * f  # [draw, option]
@@ -356,7 +361,7 @@ class Result:
             ratio_q[:, costed] = np.percentile(ratio[:, costed], PERCENTILES, axis=0)
             for q, a, b in zip(PERCENTILES, np.percentile(npsv, PERCENTILES, axis=0), ratio_q):
                 out[f"npsv_gbp_p{q}"] = a
-                out[f"bcr_adjusted_p{q}"] = b
+                out[f"bcr_p{q}"] = b
             out["probability_npsv_positive"] = (npsv > 0).mean(axis=0)
         return out
 
@@ -367,13 +372,23 @@ class Result:
         :meth:`fiscal_landing` for each service).
         ``fiscal_gain_gbp`` is the present value of the fall in its costs (after additionality);
         ``paid_gbp`` the present value of the scheme costs it pays (after optimism bias);
-        ``return_per_pound`` their ratio; ``payback_year`` the first financial year in which its
-        cumulative discounted gain reaches its cumulative discounted payments (blank if never
-        within the period, or if it pays nothing). ``cashable_gain_gbp`` is the part of the gain
+        ``return_per_pound`` their ratio, counting capacity released as well as cash;
+        ``cashable_return_per_pound`` the same on the cashable gain only; ``payback_year`` the first
+        financial year in which its cumulative discounted gain (cash and capacity) reaches its
+        cumulative discounted payments (blank if never within the period, or if it pays nothing). ``cashable_gain_gbp`` is the part of the gain
         marked cashable. Transfers (lost tax, benefits) count in the gain of the body whose cash they are.
         """
         years = self.organisation_years()
-        cols = ["option", "organisation", "fiscal_gain_gbp", "cashable_gain_gbp", "paid_gbp", "return_per_pound", "payback_year"]
+        cols = [
+            "option",
+            "organisation",
+            "fiscal_gain_gbp",
+            "cashable_gain_gbp",
+            "paid_gbp",
+            "return_per_pound",
+            "cashable_return_per_pound",
+            "payback_year",
+        ]
         if years.empty:
             return pd.DataFrame(columns=cols)
         rows = []
@@ -388,6 +403,7 @@ class Result:
                     "cashable_gain_gbp": g["cashable_gain_pv_gbp"].sum(),
                     "paid_gbp": paid.sum(),
                     "return_per_pound": gain.sum() / paid.sum() if paid.sum() > 0 else np.nan,
+                    "cashable_return_per_pound": g["cashable_gain_pv_gbp"].sum() / paid.sum() if paid.sum() > 0 else np.nan,
                     "payback_year": financial_years(np.array([back]))[0] if back is not None else "",
                 }
             )
@@ -418,17 +434,18 @@ class Result:
             for p, payer in enumerate(Payer):
                 if not is_public(payer) or not costs[o, p].any():
                     continue
-                name = payer_name(payer, self.place)
-                for y in range(len(fy)):
-                    paid.append(
-                        {
-                            "option": option,
-                            "organisation": name,
-                            "financial_year": fy[y],
-                            "paid": costs[o, p, :, y].sum(),
-                            "paid_pv": costs[o, p, :, y].sum() * df[y],
-                        }
-                    )
+                for name, share in payers_of(payer, self.place):
+                    for y in range(len(fy)):
+                        amount = costs[o, p, :, y].sum() * share
+                        paid.append(
+                            {
+                                "option": option,
+                                "organisation": name,
+                                "financial_year": fy[y],
+                                "paid": amount,
+                                "paid_pv": amount * df[y],
+                            }
+                        )
         if paid:
             frames.append(
                 pd.DataFrame(paid).groupby(["option", "organisation", "financial_year"], sort=False).sum().reset_index()
@@ -497,6 +514,9 @@ class Result:
         care = cl[(cl["value_type"] == "fiscal") & cl["component"].isin(["healthcare", "social_care"])]
         savings = -care.groupby("option", sort=False)["present_value_gbp"].sum().reindex(self.options, fill_value=0.0).to_numpy()
         k = self._price("value_of_qaly_health_system")
+        costs, df_std, _ = self._scheme
+        nhs = [list(Payer).index(p) for p in (Payer.ICB, Payer.NHS_ENGLAND)]
+        nhs_paid = np.einsum("opky,y->o", costs[:, nhs], df_std)
         out = pd.DataFrame({"option": self.options})
         out["qalys_gained_from_deaths"] = death_q.sum(axis=1)
         out["qalys_gained_from_illness"] = ill_q.sum(axis=1)
@@ -504,9 +524,10 @@ class Result:
         out["qalys_gained_discounted"] = q_disc
         out["social_value_gbp"] = q_disc * per_qaly
         out["nhs_and_social_care_saving_gbp"] = savings
+        out["nhs_scheme_costs_gbp"] = nhs_paid
         out["value_per_qaly_health_system_gbp"] = k
-        out["net_health_benefit_qalys"] = q_disc + savings / k
-        out["net_health_benefit_gbp"] = q_disc * k + savings
+        out["net_health_benefit_qalys"] = q_disc + (savings - nhs_paid) / k
+        out["net_health_benefit_gbp"] = q_disc * k + savings - nhs_paid
         return out
 
     def _price(self, parameter: str) -> float:

@@ -154,3 +154,20 @@ def library_label(library: Library) -> str:
     if library.root.resolve() == bundled_root().resolve():
         return f"the library shipped with appraisal {__version__}"
     return str(library.root)
+
+
+def place_lines(result: Result) -> list[str]:
+    """Where the site is and the bodies over it, in words, with the lookups' vintages."""
+    place = result.place
+    if place is None:
+        return ["No local authority given: flows land on roles (the site's ICB, its council), not named bodies."]
+    icbs = (
+        "; ".join(f"{i.icb_name}" + (f" ({i.share:.0%} of residents)" if len(place.icbs) > 1 else "") for i in place.icbs)
+        or "no ICB in the lookup"
+    )
+    ca = place.cauth_name or "no combined authority"
+    return [
+        f"{place.lad_name} ({place.code}); upper-tier council {place.utla_name}; {ca}; {icbs}. "
+        f"Area lookups: districts {place.district_vintage}, ICBs {place.icb_vintage} (areas/README.md; bodies named as they "
+        "stood then, so a later merger is not shown)."
+    ]

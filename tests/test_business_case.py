@@ -61,9 +61,9 @@ def test_scheme_costs_optimism_bias_npsv_bcr_and_switching_value_by_hand(tiny):
     assert v["pv_benefits_gbp"] == pytest.approx(pvb)
     pvc = v["pv_costs_public_gbp"]
     assert v["npsv_gbp"] == pytest.approx(pvb - pvc - 500_000 * 1.24)
-    assert v["bcr_adjusted"] == pytest.approx(pvb / pvc)
-    assert v["switching_value"] == pytest.approx(1 - pvc / pvb)
-    assert 1.0 <= v["bcr_adjusted"] < 1.5 and v["vfm_category"] == "Low"  # BCR about 1.37
+    assert v["bcr"] == pytest.approx(pvb / pvc)
+    assert v["switching_value_bcr"] == pytest.approx(1 - pvc / pvb)
+    assert 1.0 <= v["bcr"] < 1.5 and v["vfm_category"] == "Low"  # BCR about 1.37
 
 
 def test_optimism_bias_set_by_hand_replaces_the_upper_bound(tiny):
@@ -83,7 +83,7 @@ def test_additionality_scales_every_benefit_and_nothing_else(tiny):
     assert net["additionality_factor"] == pytest.approx(f)
     assert net["pv_benefits_gbp"] == pytest.approx(gross["pv_benefits_gbp"] * f)
     assert net["pv_costs_public_gbp"] == pytest.approx(gross["pv_costs_public_gbp"])
-    assert net["bcr_adjusted"] == pytest.approx(gross["bcr_adjusted"] * f)
+    assert net["bcr"] == pytest.approx(gross["bcr"] * f)
 
 
 def test_discount_base_year_before_the_start_discounts_everything_back(tiny):
@@ -174,7 +174,7 @@ def test_fiscal_flows_land_on_named_organisations(example):
     names = set(fl["organisation"])
     assert "NHS Greater Manchester Integrated Care Board" in names
     assert "Salford council: adult social care" in names
-    assert "HM Treasury (tax and national insurance receipts)" in names
+    assert "HM Treasury (government share of lost output, mostly tax and national insurance)" in names
     # Landing on organisations moves money, never makes or loses it.
     cl = example.cost_landing()
     fiscal = cl[cl["value_type"] == "fiscal"]
@@ -202,12 +202,15 @@ def test_health_system_perspective_by_hand(example, library):
     for option in example.options:
         row = hs.loc[option]
         k = row["value_per_qaly_health_system_gbp"]
-        assert row["net_health_benefit_qalys"] == pytest.approx(row["qalys_gained_discounted"] + row["nhs_and_social_care_saving_gbp"] / k)
-        assert row["net_health_benefit_gbp"] == pytest.approx(row["qalys_gained_discounted"] * k + row["nhs_and_social_care_saving_gbp"])
+        net_cash = row["nhs_and_social_care_saving_gbp"] - row["nhs_scheme_costs_gbp"]
+        assert row["net_health_benefit_qalys"] == pytest.approx(row["qalys_gained_discounted"] + net_cash / k)
+        assert row["net_health_benefit_gbp"] == pytest.approx(row["qalys_gained_discounted"] * k + net_cash)
         # The example values every health loss in QALYs (none in WELLBYs) and deaths by QALYs, so the social value
         # from the QALY count is the social value of the benefits.
         assert row["social_value_gbp"] == pytest.approx(v.loc[option, "pv_benefits_social_gbp"], rel=1e-9)
     assert hs["value_per_qaly_health_system_gbp"].iloc[0] == pytest.approx(15_000)
+    # The ambitious option has the ICB pay £250,000 in 2028-29, +24% optimism bias, discounted one year at 3.5%.
+    assert hs.loc["ambitious", "nhs_scheme_costs_gbp"] == pytest.approx(250_000 * 1.24 / 1.035)
 
 
 def test_bad_scheme_costs_and_areas_are_named_by_field(library):
@@ -264,7 +267,7 @@ def test_outputs_name_the_lookup_vintage(example):
 
 def test_no_scheme_costs_gives_no_bcr(tiny):
     v = appraise_tiny(tiny).value_for_money().iloc[0]
-    assert v["pv_costs_public_gbp"] == 0.0 and np.isnan(v["bcr_adjusted"]) and v["vfm_category"] == ""
+    assert v["pv_costs_public_gbp"] == 0.0 and np.isnan(v["bcr"]) and v["vfm_category"] == ""
     assert isinstance(v["npsv_gbp"], float)
 
 
@@ -283,6 +286,27 @@ def test_monte_carlo_gives_npsv_and_bcr_ranges(library):
     v = r.value_for_money().set_index("option")
     assert (v["npsv_gbp_p5"] <= v["npsv_gbp_p50"]).all() and (v["npsv_gbp_p50"] <= v["npsv_gbp_p95"]).all()
     costed = v["pv_costs_public_gbp"] > 0
-    assert v.loc[costed, "bcr_adjusted_p5"].notna().all() and v.loc[~costed, "bcr_adjusted_p5"].isna().all()
+    assert v.loc[costed, "bcr_p5"].notna().all() and v.loc[~costed, "bcr_p5"].isna().all()
     # Each draw's NPSV is its benefits less the same costs: the median NPSV is the median PVB less the costs.
     assert v["probability_npsv_positive"].between(0, 1).all()
+
+
+def test_switching_values_on_the_bcr_and_on_the_npsv(example):
+    v = example.value_for_money().set_index("option").loc["ambitious"]
+    assert v["switching_value_bcr"] == pytest.approx(1 - v["pv_costs_public_gbp"] / v["pv_benefits_gbp"])
+    assert v["switching_value_npsv"] == pytest.approx(1 - (v["pv_costs_public_gbp"] + v["pv_costs_private_gbp"]) / v["pv_benefits_gbp"])
+    assert v["switching_value_npsv"] < v["switching_value_bcr"]  # the developer's costs count in the NPSV
+
+
+def test_an_icb_payment_of_a_district_two_icbs_serve_is_split_and_a_missing_combined_authority_refused(library):
+    data = load_proposal(EXAMPLE, library).model_dump(mode="json")
+    data["site"]["local_authority"] = "E07000089"  # Hart: Frimley 75%, Hampshire and Isle of Wight 25%
+    data["scheme_costs"] = {"strategic": [{"year": 2027, "capital": 1_000_000, "paid_by": "combined_authority"}]}
+    with pytest.raises(ProposalError) as err:
+        make_proposal(data, library)
+    assert "scheme_costs.strategic.0.paid_by" in str(err.value) and "Hart (E07000089)" in str(err.value)
+    data["scheme_costs"] = {"strategic": [{"year": 2027, "capital": 1_000_000, "paid_by": "icb"}]}
+    r = appraise(make_proposal(data, library), library, analyses=False)
+    paid = r.organisations().query("option == 'strategic'").set_index("organisation")["paid_gbp"]
+    assert paid["NHS Frimley Integrated Care Board"] == pytest.approx(1_240_000 * 0.749668, rel=1e-5)
+    assert paid.sum() == pytest.approx(1_240_000)

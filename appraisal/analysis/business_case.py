@@ -147,7 +147,7 @@ def payback_year(gain: np.ndarray, paid: np.ndarray, years: np.ndarray) -> int |
 ROLE_NAMES = {
     "upper_tier_council_adult_social_care": "{utla} council: adult social care",
     "upper_tier_council_education": "{utla} council: education",
-    "hm_treasury": "HM Treasury (tax and national insurance receipts)",
+    "hm_treasury": "HM Treasury (government share of lost output, mostly tax and national insurance)",
     "dwp": "Department for Work and Pensions (benefits)",
     "criminal_justice": "Police, courts and prisons",
     "households": "Households and individuals",
@@ -177,10 +177,19 @@ def body_of(organisation: str) -> str:
     return organisation.split(": ", 1)[0]
 
 
-def payer_name(payer: Payer, place: Place | None) -> str:
-    """The body a payer of scheme costs names, for the site's place."""
+def payers_of(payer: Payer, place: Place | None) -> list[tuple[str, float]]:
+    """The bodies a payer of scheme costs names, with the share each pays: an ICB payment of a district that two
+    ICBs serve is split by the share of its people each serves, as its NHS flows are."""
     if payer is Payer.ICB:
-        return organisations_of("icb", place)[0][0] if place is None or len(place.icbs) <= 1 else "The site's ICBs"
+        return organisations_of("icb", place)
+    return [(payer_name(payer, place), 1.0)]
+
+
+def payer_name(payer: Payer, place: Place | None) -> str:
+    """The body a payer of scheme costs names, for the site's place (the site's ICBs, where two serve it)."""
+    if payer is Payer.ICB:
+        shares = organisations_of("icb", place)
+        return shares[0][0] if len(shares) == 1 else "The site's ICBs (split by their share of its people)"
     if payer is Payer.UPPER_TIER_COUNCIL:
         return f"{place.utla_name if place is not None else UNPLACED['utla']} council"
     if payer is Payer.DISTRICT_COUNCIL:

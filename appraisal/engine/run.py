@@ -205,8 +205,10 @@ def check_finite(model: Model, annual: np.ndarray) -> None:
     bad = ~np.isfinite(annual).all(axis=-1)  # [site, option, pathway]
     if not bad.any():
         return
-    lr = risk.partly_exposed(log_ratios(model, model.central_link_values), model.age_weight)[0]  # [site, option, pathway, band]
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        lr = risk.partly_exposed(log_ratios(model, model.central_link_values), model.age_weight)[
+            0
+        ]  # [site, option, pathway, band]
         alone = model.base_cases[:, None] * np.expm1(lr)
     culprit = ~np.isfinite(alone).all(axis=-1)  # [site, option, pathway]
     blamed = np.where(culprit.any(axis=2, keepdims=True), culprit, bad)

@@ -16,11 +16,14 @@ from appraisal.wording import (
     DEATH_VALUATION_WORDS,
     SIGN_SENTENCE,
     VALUE_TYPE_WORDS,
+    additionality_line,
     confidence_lines,
     gbp,
     library_label,
     money_note,
     not_counted_lines,
+    optimism_bias_line,
+    place_lines,
 )
 
 
@@ -39,7 +42,7 @@ def summary_text(result: Result) -> str:
 
     def row_label(vtype: str, bearer: str) -> str:
         if vtype == "all":
-            return "All value types (social value, not cash)"
+            return "All value types counted in PVB (not cash)"
         if bearer == "all":
             return f"  {VALUE_TYPE_WORDS[vtype].split(' (')[0]}, all"
         return f"  {VALUE_TYPE_WORDS[vtype].split(' (')[0]}: {names.get(bearer, bearer)}"
@@ -58,13 +61,19 @@ def summary_text(result: Result) -> str:
         ("pv_costs_public_gbp", "PVC (public sector, with optimism bias)", gbp),
         ("pv_benefits_gbp", "PVB (fiscal + economic + social)", gbp),
         ("npsv_gbp", "NPSV", gbp),
-        ("bcr_adjusted", "BCR (adjusted: all benefits / PVC)", lambda x: "n/a" if np.isnan(x) else f"{x:.2f}"),
+        ("bcr", "BCR (all benefits / PVC)", lambda x: "n/a" if np.isnan(x) else f"{x:.2f}"),
         ("vfm_category", "Value-for-money category (DfT bands)", lambda x: x or "n/a"),
     ):
         lines.append(text.ljust(width) + "".join(str(fmt(vfm.loc[o, key])).rjust(col) for o in result.options))
     if not p.scheme_costs:
         lines.append("No scheme costs given: no PVC, BCR or category.")
-    lines.append("")
+    ob = result.optimism_bias
+    lines += [
+        additionality_line(s, float(vfm["additionality_factor"].iloc[0])),
+        optimism_bias_line(ob.capital, ob.revenue, ob.capital_basis, ob.revenue_basis),
+        *place_lines(result),
+        "",
+    ]
     orgs = result.organisations()
     if not orgs.empty:
         gain = orgs.pivot_table(index="organisation", columns="option", values="fiscal_gain_gbp", sort=False).fillna(0.0)

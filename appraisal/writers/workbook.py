@@ -36,6 +36,7 @@ from appraisal.wording import (
     money_note,
     not_counted_lines,
     optimism_bias_line,
+    place_lines,
     price_year_label,
 )
 from appraisal.writers.neutral import text_cells_only
@@ -225,10 +226,11 @@ VFM_ROWS = {
     "pv_benefits_social_gbp": "Benefits: social (health and life, valued)",
     "pv_benefits_gbp": "Present value of benefits (PVB)",
     "npsv_gbp": "Net present social value (NPSV = PVB - PVC - private costs)",
-    "bcr_initial": "Initial BCR (fiscal and economic benefits / PVC)",
-    "bcr_adjusted": "Adjusted BCR (all benefits / PVC)",
-    "vfm_category": "Value-for-money category (from the adjusted BCR)",
-    "switching_value": "Switching value: fall in benefits that takes the BCR to 1",
+    "bcr": "Benefit-cost ratio (BCR = PVB / PVC)",
+    "bcr_fiscal_economic": "BCR on fiscal and economic benefits only (no health valued)",
+    "vfm_category": "Value-for-money category (DfT bands, from the BCR)",
+    "switching_value_bcr": "Switching value: fall in benefits that takes the BCR to 1",
+    "switching_value_npsv": "Switching value: fall in benefits that takes the NPSV to 0",
 }
 
 
@@ -261,9 +263,12 @@ def appraisal_summary_tables(result: Result, names: dict[str, str]) -> dict[str,
         {"Measure": "Deaths postponed among residents"} | {o: deaths.get(o, 0.0) for o in result.options},
         {"Measure": "Life expectancy at birth, men: change in days"} | {o: le.loc[("male", o)] for o in result.options},
         {"Measure": "Life expectancy at birth, women: change in days"} | {o: le.loc[("female", o)] for o in result.options},
-        {"Measure": "NHS and council care costs avoided, present value"}
+        {"Measure": "NHS and council care costs avoided, present value (gross of additionality)"}
         | {o: hs.loc[o, "nhs_and_social_care_saving_gbp"] for o in result.options},
-        {"Measure": f"Net health benefit at £{hs['value_per_qaly_health_system_gbp'].iloc[0]:,.0f} a QALY (health-system view)"}
+        {
+            "Measure": f"Net health benefit at £{hs['value_per_qaly_health_system_gbp'].iloc[0]:,.0f} a QALY, less NHS scheme "
+            "costs (health-system view, gross)"
+        }
         | {o: hs.loc[o, "net_health_benefit_gbp"] for o in result.options},
     ]
     orgs = result.organisations()
@@ -278,22 +283,6 @@ def appraisal_summary_tables(result: Result, names: dict[str, str]) -> dict[str,
         "health": pd.DataFrame(health_rows),
         "organisations": pd.DataFrame(org_rows, columns=["Organisation", *result.options]),
     }
-
-
-def place_lines(result: Result) -> list[str]:
-    """Where the site is and the bodies over it, in words, with the lookups' vintages."""
-    place = result.place
-    if place is None:
-        return ["No local authority given: flows land on roles (the site's ICB, its council), not named bodies."]
-    icbs = (
-        "; ".join(f"{i.icb_name}" + (f" ({i.share:.0%} of residents)" if len(place.icbs) > 1 else "") for i in place.icbs)
-        or "no ICB in the lookup"
-    )
-    ca = place.cauth_name or "no combined authority"
-    return [
-        f"{place.lad_name} ({place.code}); upper-tier council {place.utla_name}; {ca}; {icbs}. "
-        f"Area lookups: districts {place.district_vintage}, ICBs {place.icb_vintage} (areas/README.md)."
-    ]
 
 
 def _appraisal_summary(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
@@ -319,7 +308,7 @@ def _appraisal_summary(ws: Worksheet, result: Result, names: dict[str, str]) -> 
     first = row + 1
     row = _table(ws, t["value"], first)
     for i, col in enumerate(VFM_ROWS, start=first + 1):
-        fmt = "0.00" if col.startswith("bcr") else "0%" if col == "switching_value" else GBP
+        fmt = "0.00" if col.startswith("bcr") else "0%" if col.startswith("switching_value") else GBP
         for j in range(n):
             ws.cell(row=i, column=2 + j).number_format = fmt
     for i in range(first + 1 + len(VFM_ROWS), row):
@@ -341,8 +330,9 @@ def _appraisal_summary(ws: Worksheet, result: Result, names: dict[str, str]) -> 
     row += 1
     notes = [
         "PVC counts public-sector scheme costs; BCR = PVB / PVC (Green Book 2022, 5.56: benefits per £ of public spending). "
-        "Categories: DfT Guidance on Value for Money (Poor < 1, Low 1-1.5, Medium 1.5-2, High > 2); MHCLG's own table was not "
-        "readable. Transfers (benefit payments) are kept out of the benefits; lost tax counts once, in lost output.",
+        "Categories: DfT Guidance on Value for Money (Poor < 1, Low 1-1.5, Medium 1.5-2, High > 2); MHCLG's own categories "
+        "are not yet in the evidence library. Transfers (benefit payments) are kept out of the benefits; lost tax counts once, "
+        "in lost output. Fiscal gains are savings in cost, mostly capacity released rather than cash (see Organisations).",
     ]
     for line in notes:
         ws.cell(row=row, column=1, value=line)
@@ -366,8 +356,9 @@ def _organisations(ws: Worksheet, result: Result) -> None:
             "fiscal_gain_gbp": "Fiscal gain, present value (£)",
             "cashable_gain_gbp": "of which cashable (£)",
             "paid_gbp": "Scheme costs paid, present value (£)",
-            "return_per_pound": "Return per £ paid",
-            "payback_year": "Payback year",
+            "return_per_pound": "Return per £ paid (cash and capacity)",
+            "cashable_return_per_pound": "Cash return per £ paid",
+            "payback_year": "Payback year (discounted, cash and capacity)",
         }
     )
     ws.cell(row=row, column=1, value="Each public body's fiscal gain and what it pays").font = Font(bold=True)
@@ -379,7 +370,8 @@ def _organisations(ws: Worksheet, result: Result) -> None:
             "Fiscal gain, present value (£)": GBP,
             "of which cashable (£)": GBP,
             "Scheme costs paid, present value (£)": GBP,
-            "Return per £ paid": "0.00",
+            "Return per £ paid (cash and capacity)": "0.00",
+            "Cash return per £ paid": "0.00",
         },
     )
     costs = result.scheme_costs()
@@ -429,7 +421,8 @@ def _organisations(ws: Worksheet, result: Result) -> None:
             "qalys_gained": "QALYs gained (undiscounted)",
             "qalys_gained_discounted": "QALYs gained (discounted)",
             "social_value_gbp": "At the Green Book value of a QALY (£)",
-            "nhs_and_social_care_saving_gbp": "NHS and council care costs avoided (£)",
+            "nhs_and_social_care_saving_gbp": "NHS and council care costs avoided (£, gross)",
+            "nhs_scheme_costs_gbp": "Scheme costs the NHS pays (£)",
             "value_per_qaly_health_system_gbp": "Health-system value of a QALY (£)",
             "net_health_benefit_qalys": "Net health benefit (QALYs)",
             "net_health_benefit_gbp": "Net health benefit (£)",

@@ -41,7 +41,7 @@ def headline_figures() -> pd.DataFrame:
         item = f"{r.value_type}: {r.bearer}"
         rows.append({"figure": "present_value_gbp", "option": r.option, "item": item, "value": r.present_value_gbp})
     for r in central.value_for_money().to_dict("records"):
-        for key in ("pv_costs_public_gbp", "pv_benefits_gbp", "npsv_gbp", "bcr_adjusted", "bcr_initial"):
+        for key in ("pv_costs_public_gbp", "pv_benefits_gbp", "npsv_gbp", "bcr", "bcr_fiscal_economic"):
             if r[key] != r[key]:  # no BCR without public costs
                 continue
             rows.append({"figure": key, "option": r["option"], "item": "value for money", "value": r[key]})
