@@ -109,6 +109,7 @@ CODES: dict[str, str] = {
     "proposal.duplicate": "given twice",
     "proposal.option_name": "not a usable option name",
     "proposal.no_combined_authority": "a scheme cost paid by a combined authority the site's district is not in",
+    "proposal.period_before_lag": "a period that ends before the effect of a changed characteristic begins",
     "proposal.population_too_large": "more residents than any site can have",
     "proposal.period_past_schedules": "a period longer than the discount schedules cover",
     "proposal.base_year_after_start": "discount base year after the start year",

@@ -14,6 +14,7 @@ import math
 from enum import StrEnum
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from appraisal.errors import InField, Problem, ProposalError
@@ -303,12 +304,45 @@ def check_data(data: dict[str, Any], library: Library) -> list[Problem]:
                 f"allowed: {start} (the start year) or earlier; present values are discounted back to the base year",
             )
         )
+    p += check_lags_begin(data, library, period)
     p += check_scheme_costs(data.get("scheme_costs"), options, start, period)
     la = check_local_authority(data.get("site"), library, start)
     p += la
     if not la:
         p += check_payers(data.get("site"), data.get("scheme_costs"), library, start)
     return p
+
+
+def check_lags_begin(data: dict[str, Any], library: Library, period: object) -> list[Problem]:
+    """A pathway of a characteristic the proposal changes whose lag gives no effect before the period ends, at the period.
+
+    Such a pathway would count nothing, silently; the period must reach the first year of its effect.
+    """
+    if not isinstance(period, int) or isinstance(period, bool):
+        return []
+    raw = data.get("options")
+    options: dict[Any, Any] = raw if isinstance(raw, dict) else {}
+    changed = {c for values in options.values() if isinstance(values, dict) for c in values}
+    t = library.pathway_table
+    links = library.links.set_index("link_id")["lag_id"]
+    p = []
+    for r in t[t["characteristic"].isin(changed)].itertuples(index=False):
+        lag = str(links[r.outcome_link])
+        if not lag:
+            continue
+        profile = library.lag_profile(lag, max(period, 1) + 200)
+        first = int(np.argmax(profile > 0)) + 1 if (profile > 0).any() else 0
+        if first > period:
+            p.append(
+                Problem(
+                    "proposal.period_before_lag",
+                    InField("settings.period_years"),
+                    period,
+                    f"at least {first} years: the effect of {r.characteristic} on {r.outcome} ({lag}, pathways/lags.csv) "
+                    f"begins in year {first}, so a shorter period counts none of it",
+                )
+            )
+    return list({q.message: q for q in p}.values())
 
 
 def check_payers(site: object, costs: object, library: Library, year: object) -> list[Problem]:

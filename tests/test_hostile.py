@@ -399,3 +399,17 @@ def test_junk_in_template_cells_through_the_command_gives_exit_0_or_2(tmp_path_f
     assert time.perf_counter() - start < 30
     err = capsys.readouterr().err
     assert code in (0, 2), err
+
+
+def test_a_period_that_ends_before_a_lagged_effect_begins_is_refused(library):
+    from appraisal import make_proposal
+    from appraisal.errors import ProposalError
+
+    data = load_proposal(EXAMPLE, library).model_dump(mode="json")
+    data["settings"]["period_years"] = 4
+    data["scheme_costs"] = {}
+    data["occupancy"] = {2027: 1.0}
+    data["options"]["strategic"]["indoor_radon"] = 10  # radon acts through a window 5-34 years back
+    with pytest.raises(ProposalError) as err:
+        make_proposal(data, library)
+    assert "settings.period_years" in str(err.value) and "begins in year 6" in str(err.value)
