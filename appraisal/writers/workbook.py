@@ -666,6 +666,7 @@ def _cost_landing(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     formats = {"Present value (£)": GBP} | {y: GBP for y in years}
     _table(ws, table, row, formats)
     ws.freeze_panes = ws.cell(row=row + 1, column=6)
+    ws.print_title_rows = f"{row}:{row}"  # the header row repeats on every printed page
     _widths(ws, {1: 16, 2: 12, 3: 34, 4: 16, 5: 18}, default=13, upto=5 + len(years))
 
 
@@ -692,6 +693,7 @@ def _by_pathway(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     )
     _table(ws, table, row, {"Change in cases": CASES, "Present value (£)": GBP})
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    ws.print_title_rows = f"{row}:{row}"  # the header row repeats on every printed page
     _widths(ws, {1: 16, 2: 34, 3: 24, 4: 34, 5: 48, 6: 16, 7: 18})
 
 
@@ -737,6 +739,7 @@ def _cases(ws: Worksheet, result: Result, names: dict[str, str]) -> None:
     years = [c for c in table.columns if c not in ("Option", "Outcome", "Measure", "Total")]
     _table(ws, table, row, {"Total": CASES} | {y: CASES for y in years})
     ws.freeze_panes = ws.cell(row=row + 1, column=4)
+    ws.print_title_rows = f"{row}:{row}"  # the header row repeats on every printed page
     _widths(ws, {1: 16, 2: 34, 3: 24, 4: 14}, default=11, upto=4 + len(years))
 
 
@@ -788,8 +791,8 @@ def _evidence(ws: Worksheet, result: Result) -> None:
     _table(ws, e, row)
     _fit_rows(ws, row + 1, row + len(e), widths)
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    ws.print_title_rows = f"{row}:{row}"  # the header row repeats on every printed page
     _widths(ws, dict(enumerate(widths, start=1)))
-    ws.print_title_rows = f"{row}:{row}"
     nc = result.not_counted()
     if not nc.empty:
         row = row + len(e) + 2
