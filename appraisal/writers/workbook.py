@@ -339,6 +339,10 @@ def _appraisal_summary(ws: Worksheet, result: Result, names: dict[str, str]) -> 
         _wrap_in_a(ws, row, merge_to=1 + n)
         row += 1
     _widths(ws, {1: SUMMARY_TEXT_WIDTH + 20}, default=17, upto=n + 1)
+    for r in ws.iter_rows(min_row=1, max_row=ws.max_row, min_col=2, max_col=n + 1):
+        for c in r:  # options' names and values right-aligned, over their numbers
+            if c.value is not None and not isinstance(c.value, (int, float)):
+                c.alignment = Alignment(horizontal="right", vertical="top", wrap_text=c.fill == HEAD_FILL)
 
 
 def _organisations(ws: Worksheet, result: Result) -> None:
