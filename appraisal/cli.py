@@ -32,7 +32,7 @@ from appraisal.writers.text import costs_text, coverage_text, library_text, samp
 
 def _run(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    problems = out_problems(out)
+    problems = out_problems(args.out, args.proposal)
     if problems:
         raise CommandError("The output", problems)
     library = load_library(args.library)

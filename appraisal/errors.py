@@ -76,6 +76,8 @@ CODES: dict[str, str] = {
     # ---- files, whatever their kind ---------------------------------------------------------
     "file.missing": "file not found",
     "file.too_large": "the file is larger than a proposal can be",
+    "file.too_deep": "nested deeper than a proposal can be",
+    "file.control_character": "a control character in text",
     "file.yaml_alias": "a YAML alias, which could expand without bound",
     "file.kind": "not a kind of file this accepts",
     "file.unreadable": "cannot be read",
@@ -110,6 +112,9 @@ CODES: dict[str, str] = {
     "proposal.option_name": "not a usable option name",
     "proposal.no_combined_authority": "a scheme cost paid by a combined authority the site's district is not in",
     "proposal.period_before_lag": "a period that ends before the effect of a changed characteristic begins",
+    "proposal.control_character": "a control character in text",
+    "proposal.too_many_options": "more options than an appraisal reads",
+    "proposal.too_long": "longer than the field allows",
     "proposal.population_too_large": "more residents than any site can have",
     "proposal.period_past_schedules": "a period longer than the discount schedules cover",
     "proposal.base_year_after_start": "discount base year after the start year",

@@ -42,11 +42,22 @@ def load_proposal(path: str | Path, library: Library | None = None) -> Proposal:
     )
 
 
-def out_problems(out: str | Path) -> list[Problem]:
+def out_problems(out: str | Path, source: str | Path | None = None) -> list[Problem]:
     """What is wrong with an output path, checked before any work: a report workbook ending in .xlsx,
-    or a folder for the CSV tables (a name with no extension, or a folder that exists)."""
-    out = Path(out)
+    or a folder for the CSV tables (a name with no extension, or a folder that exists); never the proposal
+    file itself, never blank, and a name the system can hold."""
     place = InField("--out")
+    if not str(out).strip():
+        return [Problem("command.out_path", place, str(out), "give a report workbook ending in .xlsx, or a folder")]
+    try:
+        return _out_problems(Path(out), source, place)
+    except OSError as exc:
+        return [Problem("command.out_path", place, str(out), f"cannot be used: {exc.strerror or exc}")]
+
+
+def _out_problems(out: Path, source: str | Path | None, place: InField) -> list[Problem]:
+    if source is not None and out.exists() and Path(source).exists() and out.resolve() == Path(source).resolve():
+        return [Problem("command.out_path", place, str(out), "another file than the proposal: writing there would replace it")]
     blocked = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
     if blocked is not None:
         return [Problem("command.out_path", place, str(out), f"{blocked} is a file, not a folder: choose another place")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -39,7 +40,7 @@ Whole = Annotated[int, Strict()]
 class Site(_Model):
     """Where the development is."""
 
-    name: str = Field(min_length=1, description="Name of the site or scheme.")
+    name: str = Field(min_length=1, max_length=200, description="Name of the site or scheme (at most 200 characters).")
     local_authority: str | None = Field(
         None,
         description="ONS code (GSS) of the local authority district the site is in, e.g. E08000003 for Manchester: "
@@ -92,8 +93,8 @@ class Payer(StrEnum):
 #: public-sector cost base of the benefit-cost ratio.
 PRIVATE_PAYERS = (Payer.DEVELOPER, Payer.OTHER_PRIVATE)
 
-#: A sum of money: finite, 0 or more.
-Money = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+#: A sum of money: finite, 0 or more, and at most £1 trillion (a scheme's cost, in pounds, not pence).
+Money = Annotated[float, Strict(), Field(ge=0, le=1e12, allow_inf_nan=False)]
 #: A share from 0 to 1.
 Share = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
 #: An optimism-bias uplift: a share of the cost, 0 to 3 (the published upper bounds reach 2, equipment and development).
@@ -248,8 +249,24 @@ def check_data(data: dict[str, Any], library: Library) -> list[Problem]:
     p += check_population_size(pop)
     p += check_values(data.get("baseline"), data.get("options"), library)
     options = data.get("options")
+    p += check_text(data)
+    if isinstance(options, dict) and len(options) > MAX_OPTIONS:
+        p.append(
+            Problem(
+                "proposal.too_many_options", InField("options"), len(options), f"at most {MAX_OPTIONS} options in one proposal"
+            )
+        )
     if isinstance(options, dict):
         for name in options:
+            if len(str(name)) > MAX_OPTION_NAME:
+                p.append(
+                    Problem(
+                        "proposal.option_name",
+                        InField(f"options.{str(name)[:40]}"),
+                        name,
+                        f"a name of at most {MAX_OPTION_NAME} characters (it heads every table's column)",
+                    )
+                )
             if str(name).casefold() == "baseline":
                 p.append(
                     Problem(
@@ -318,7 +335,7 @@ def check_lags_begin(data: dict[str, Any], library: Library, period: object) -> 
 
     Such a pathway would count nothing, silently; the period must reach the first year of its effect.
     """
-    if not isinstance(period, int) or isinstance(period, bool):
+    if not isinstance(period, int) or isinstance(period, bool) or not 1 <= period <= 125:
         return []
     raw = data.get("options")
     options: dict[Any, Any] = raw if isinstance(raw, dict) else {}
@@ -367,6 +384,33 @@ def check_payers(site: object, costs: object, library: Library, year: object) ->
         if isinstance(e, dict) and str(e.get("paid_by")) == "combined_authority"
     ]
 
+
+#: Most options one proposal may hold (the template reads as many).
+MAX_OPTIONS = 60
+#: Control characters (other than tab, line feed and carriage return), which no name needs and a terminal obeys.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(data: dict[str, Any]) -> list[Problem]:
+    """Text a user typed (site name, local authority, option names) holding a control character, at its field."""
+    site = data.get("site") if isinstance(data.get("site"), dict) else {}
+    texts: list[tuple[str, object]] = [(f"site.{k}", v) for k, v in (site or {}).items()]
+    raw = data.get("options")
+    texts += [(f"options.{str(k)[:40]}", k) for k in (raw if isinstance(raw, dict) else {})]
+    return [
+        Problem(
+            "proposal.control_character",
+            InField(field),
+            repr(value)[:80],
+            "text without control characters (escape codes, bells, form feeds)",
+        )
+        for field, value in texts
+        if isinstance(value, str) and CONTROL.search(value)
+    ]
+
+
+#: Longest option name: it heads columns of every table and the printed summary.
+MAX_OPTION_NAME = 60
 
 #: Most residents a site may have: more than any English local authority (about 1.1 million) by far.
 MAX_RESIDENTS = 10_000_000
@@ -589,6 +633,7 @@ _PYDANTIC = {
     "int_from_float": ("proposal.not_whole", "allowed: a whole number"),
     "string_type": ("proposal.not_text", "allowed: text"),
     "string_too_short": ("proposal.blank", "allowed: text"),
+    "string_too_long": ("proposal.too_long", "allowed: text of at most {max_length} characters"),
     "dict_type": ("proposal.not_mapping_field", "allowed: entries written name: value"),
     "enum": ("proposal.not_choice", "allowed: {expected}"),
     "literal_error": ("proposal.not_choice", "allowed: {expected}"),

@@ -413,3 +413,52 @@ def test_a_period_that_ends_before_a_lagged_effect_begins_is_refused(library):
     with pytest.raises(ProposalError) as err:
         make_proposal(data, library)
     assert "settings.period_years" in str(err.value) and "begins in year 6" in str(err.value)
+
+
+def test_overlong_site_and_option_names_are_refused(library):
+    from appraisal import make_proposal
+    from appraisal.errors import ProposalError
+
+    data = load_proposal(EXAMPLE, library).model_dump(mode="json")
+    data["site"]["name"] = "y" * 5000
+    data["options"]["x" * 1000] = data["options"].pop("minimum")
+    data["scheme_costs"].pop("minimum")
+    with pytest.raises(ProposalError) as err:
+        make_proposal(data, library)
+    codes = {p.code for p in err.value.problems}
+    assert codes == {"proposal.too_long", "proposal.option_name"}
+    assert max(len(line) for line in str(err.value).splitlines()) < 600
+
+
+def test_a_cost_just_past_the_scheme_cost_rows_is_refused_by_cell(tmp_path):
+    from appraisal.layout import SCHEME
+
+    wb = load_workbook(EXAMPLE_XLSX)
+    past = SCHEME.row_range[-1] + 1
+    wb["Scheme costs"][f"D{past}"] = 900_000_000
+    wb["Site"]["XFD1048576"] = 1
+    path = tmp_path / "past.xlsx"
+    wb.save(path)
+    assert main(["run", str(path), "--out", str(tmp_path / "r.xlsx")]) == 2
+
+
+def test_deep_yaml_and_control_characters_are_refused(tmp_path, capsys, library):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("site: " + "[" * 10_000 + "]" * 10_000 + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    assert main(["run", str(deep), "--out", str(tmp_path / "r.xlsx")]) == 2
+    assert time.perf_counter() - start < 5
+    data = load_proposal(EXAMPLE, library).model_dump(mode="json")
+    data["site"]["name"] = "Evil\x1b[2J\x07"
+    path = tmp_path / "ctrl.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["run", str(path), "--out", str(tmp_path / "r.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "control character" in err and "\x1b" not in err
+
+
+def test_the_output_is_never_the_proposal_itself(tmp_path):
+    path = tmp_path / "in.xlsx"
+    path.write_bytes(EXAMPLE_XLSX.read_bytes())
+    assert main(["run", str(path), "--out", str(path)]) == 2
+    assert path.read_bytes() == EXAMPLE_XLSX.read_bytes()

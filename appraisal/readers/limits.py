@@ -19,8 +19,13 @@ from appraisal.errors import InFile, Problem
 
 #: Largest proposal file read, in bytes.
 MAX_FILE_BYTES = 20_000_000
-#: Largest total size the members of an .xlsx may expand to, in bytes.
-MAX_EXPANDED_BYTES = 100_000_000
+#: Largest total size the members of an .xlsx may expand to, in bytes (a filled template is about 1 MB).
+MAX_EXPANDED_BYTES = 20_000_000
+#: Largest YAML proposal, in bytes (a proposal is about 10 KB).
+MAX_YAML_BYTES = 1_000_000
+#: Deepest nesting of brackets, and most leading spaces on a line, a YAML proposal may have (a proposal needs 3 and 6).
+MAX_YAML_DEPTH = 40
+MAX_YAML_INDENT = 160
 #: Most members an .xlsx may hold.
 MAX_MEMBERS = 2_000
 
@@ -62,6 +67,39 @@ def xlsx_problem(path: Path) -> Problem | None:
             f"{_mb(expanded)} once unzipped",
             f"a workbook that unzips to at most {_mb(MAX_EXPANDED_BYTES)} (a filled template is about 1 MB)",
         )
+    return None
+
+
+def yaml_shape_problem(path: Path, text: str) -> Problem | None:
+    """A problem if a YAML text is larger or more deeply nested than a proposal can be (a parser is slow, and may
+    recurse without bound, on deep nesting), found by one pass over the characters; None if it may be parsed."""
+    if len(text) > MAX_YAML_BYTES:
+        return Problem("file.too_large", InFile(str(path)), _mb(len(text)), "a YAML proposal of at most 1 MB")
+    depth, quote = 0, ""
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if len(line) - len(line.lstrip(" ")) > MAX_YAML_INDENT:
+            return Problem(
+                "file.too_deep", InFile(str(path), line=line_no), "a line indented more than 160 spaces", "a proposal's shape"
+            )
+        for ch in line:
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return Problem(
+                        "file.too_deep",
+                        InFile(str(path), line=line_no),
+                        f"brackets nested more than {MAX_YAML_DEPTH} deep",
+                        "a proposal's shape",
+                    )
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+        quote = ""
     return None
 
 

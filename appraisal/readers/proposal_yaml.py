@@ -9,7 +9,7 @@ import yaml
 from appraisal.errors import InFile, Problem, ProposalError
 from appraisal.evidence.library import Library
 from appraisal.proposal import Proposal, make_proposal
-from appraisal.readers.limits import file_size_problem, yaml_alias_problem
+from appraisal.readers.limits import file_size_problem, yaml_alias_problem, yaml_shape_problem
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
@@ -58,14 +58,18 @@ def read_yaml(path: Path, library: Library | None = None) -> Proposal:
         raise ProposalError(what, [Problem("file.unreadable", InFile(str(path)), "a folder", "a .yaml file")]) from None
     except UnicodeDecodeError as exc:
         raise ProposalError(what, [Problem("file.unreadable", InFile(str(path)), str(exc), "a UTF-8 text file")]) from None
-    alias = yaml_alias_problem(path, text)
-    if alias is not None:
-        raise ProposalError(what, [alias])
+    shape = yaml_shape_problem(path, text) or yaml_alias_problem(path, text)
+    if shape is not None:
+        raise ProposalError(what, [shape])
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader that also refuses duplicate keys
     except _DuplicateKey as exc:
         raise ProposalError(
             what, [Problem("proposal.duplicate", _place(path, exc), allowed=f"{exc.problem}: give each key once")]
+        ) from None
+    except RecursionError:
+        raise ProposalError(
+            what, [Problem("file.too_deep", InFile(str(path)), "nesting too deep to read", "a proposal's shape")]
         ) from None
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

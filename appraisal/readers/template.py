@@ -226,6 +226,11 @@ def read_template(path: str | Path, library: Library | None = None) -> Proposal:
     }
     data["baseline"], data["options"] = _read_environment(cells, library, placement)
     data["scheme_costs"] = _read_scheme_costs(cells, placement)
+    # A value beyond the cells a sheet is read from would be silently ignored: refuse it by cell.
+    last_setting = max(CELLS[f].row for f in CELLS if f.startswith("settings."))
+    _refuse_far_cells(cells, cells.wb[SITE], max(OCCUPANCY.row_range[-1], AGE_BANDS.first_row + len(library.band_labels)), 6)
+    _refuse_far_cells(cells, cells.wb[SCHEME_COSTS], SCHEME.row_range[-1], 6)
+    _refuse_far_cells(cells, cells.wb[SETTINGS], last_setting, 4)
     try:
         proposal = make_proposal(data, library, what)
     except ProposalError as exc:
@@ -391,10 +396,9 @@ def _refuse_far_cells(cells: _Cells, ws: Worksheet, last_row: int, last_col: int
         cells.report(
             Problem(
                 "template.value_outside_grid",
-                InCell(ENVIRONMENT, refs),
+                InCell(ws.title, refs),
                 NOTHING,
-                f"the sheet is read up to row {last_row} and column {GRID.letter(last_col)} ({MAX_OPTIONS} options): "
-                "clear these cells",
+                f"the sheet is read up to row {last_row} and column {GRID.letter(last_col)}: clear these cells",
             )
         )
 

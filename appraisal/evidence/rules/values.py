@@ -93,7 +93,7 @@ def rate_within_per(t: Tables) -> list[Problem]:
             "library.values.rate_within_per",
             at("baseline_rates", row, "value"),
             f"{value:g} per {per:g}",
-            f"at most {per:g} per {per:g}: a {kinds[o]} rate is a share of people",
+            f"at most {per:g} per {per:g}: a rate of {kinds[o]} is a share of people",
         )
         for row, o, value, per in zip(r["_row"], r["outcome_id"], r["value"], r["per"])
         if kinds.get(o) in WITHIN_PER_KINDS and value > per
