@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 #: Longest text of a value found that a message shows; longer values are cut with an ellipsis.
 FOUND_WIDTH = 200
+#: Most problems a report lists one by one; the rest are counted.
+MAX_LISTED = 200
 
 
 @dataclass(frozen=True)
@@ -330,9 +332,13 @@ class AppraisalError(Exception):
         return [p.code for p in self.problems]
 
     def report(self) -> str:
+        """Every problem, one a line; past :data:`MAX_LISTED` the rest are counted, not listed (``.problems`` holds all)."""
         n = len(self.problems)
         head = f"{self.what}: {n} problem{'s' if n != 1 else ''} found"
-        return "\n".join([head] + [f"  - {p}" for p in self.problems])
+        lines = [head] + [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        if n > MAX_LISTED:
+            lines.append(f"  ... and {n - MAX_LISTED:,} more (mend these first; they may share one cause)")
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.report()

@@ -462,3 +462,12 @@ def test_the_output_is_never_the_proposal_itself(tmp_path):
     path.write_bytes(EXAMPLE_XLSX.read_bytes())
     assert main(["run", str(path), "--out", str(path)]) == 2
     assert path.read_bytes() == EXAMPLE_XLSX.read_bytes()
+
+
+def test_a_report_of_thousands_of_problems_lists_two_hundred_and_counts_the_rest():
+    from appraisal.errors import InFile, LibraryError, Problem
+
+    err = LibraryError("The library", [Problem("file.missing", InFile(f"table{i}.csv")) for i in range(87_155)])
+    lines = err.report().splitlines()
+    assert len(lines) == 202 and "87,155 problems found" in lines[0] and "86,955 more" in lines[-1]
+    assert len(err.problems) == 87_155  # nothing dropped from the record
