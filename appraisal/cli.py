@@ -22,10 +22,10 @@ from pathlib import Path
 
 from appraisal.analysis.monte_carlo import DEFAULT_SEED
 from appraisal.composing import appraise
-from appraisal.errors import AppraisalError, CommandError, InField, Problem
+from appraisal.errors import AppraisalError, CommandError, InField, Problem, ProposalError
 from appraisal.evidence.cautions import cautions
 from appraisal.evidence.library import load_library
-from appraisal.files import load_proposal, out_problems, write_outputs
+from appraisal.files import load_proposal, locate_problems, out_problems, write_outputs
 from appraisal.writers.template import write_template
 from appraisal.writers.text import costs_text, coverage_text, library_text, sample_text, summary_text
 
@@ -37,8 +37,12 @@ def _run(args: argparse.Namespace) -> int:
         raise CommandError("The output", problems)
     library = load_library(args.library)
     proposal = load_proposal(args.proposal, library)
-    result = appraise(proposal, library, draws=args.draws, seed=args.seed)
+    try:
+        result = appraise(proposal, library, draws=args.draws, seed=args.seed)
+    except ProposalError as exc:
+        raise locate_problems(args.proposal, exc, library) from None
     print(summary_text(result))
+    before = {p.name for p in out.iterdir()} if out.is_dir() else {out.name} if out.is_file() else set()
     try:
         written = write_outputs(result, out)
     except OSError as exc:
@@ -46,9 +50,12 @@ def _run(args: argparse.Namespace) -> int:
             "The output", [Problem("command.out_path", InField("--out"), str(out), f"cannot be written: {exc.strerror or exc}")]
         ) from None
     if out.suffix.lower() == ".xlsx":
-        print(f"\nReport workbook written to {out}")
+        print(f"\nReport workbook written to {out}" + (" (it replaced the earlier file of that name)" if before else ""))
     else:
         print(f"\nTables written to {out}/: {', '.join(p.name for p in written)}")
+        replaced = [p.name for p in written if p.name in before]
+        if replaced:
+            print(f"{len(replaced)} of them replaced tables of the same name from an earlier run.")
     return 0
 
 

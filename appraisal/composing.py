@@ -137,8 +137,9 @@ def appraise(
         and value judgements, and percentiles when ``draws`` > 0.
     """
     library = library or load_library()
-    model = build_model(proposal, library)
-    annual = run_model(model, model.central_link_values)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by check_finite, naming its input
+        model = build_model(proposal, library)
+        annual = run_model(model, model.central_link_values)
     check_finite(model, annual[0])
     units = cost_units(model, annual)
     central = account(model, annual, units, model.central_cost_values)

@@ -230,6 +230,7 @@ CODES: dict[str, str] = {
     "library.provenance.doi_or_url": "A source gives a DOI or a URL",
     "library.values.interval": "An interval fits its kind: none has no low or high; any other kind gives low below high around the central value",
     "library.values.rate_within_per": "A baseline rate of deaths, new cases or people in a state is at most its per (only events may recur)",
+    "library.values.money": "A unit cost or a value of health is at most GBP 1,000,000,000,000 (a trillion pounds)",
     "library.values.life_expectancy": "A life expectancy does not reach past the oldest age of the life table (age + years <= 120)",
     "library.caution.large_ratio": "a ratio above 10 (a caution: the library still loads)",
     "library.caution.outlying_cost": "a unit cost 100 times the median of its component (a caution: the library still loads)",

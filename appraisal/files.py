@@ -8,7 +8,7 @@ from appraisal.errors import InField, InFile, Problem, ProposalError
 from appraisal.evidence.library import Library
 from appraisal.proposal import Proposal
 from appraisal.readers.proposal_yaml import read_yaml
-from appraisal.readers.template import read_template
+from appraisal.readers.template import locate_in_template, read_template
 from appraisal.result import Result
 from appraisal.writers.tables import write_csv, write_json
 from appraisal.writers.workbook import write_report
@@ -40,6 +40,18 @@ def load_proposal(path: str | Path, library: Library | None = None) -> Proposal:
             )
         ],
     )
+
+
+def locate_problems(path: str | Path, error: ProposalError, library: Library) -> ProposalError:
+    """A problem found after reading (an overflow, named by field) placed where the user typed it.
+
+    For a filled template each field becomes its sheet and cell; a YAML proposal keeps the
+    field path, which is how a YAML file is addressed.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xls"):
+        return error
+    return ProposalError(f"Proposal workbook {path}", locate_in_template(path, error.problems, library))
 
 
 def out_problems(out: str | Path, source: str | Path | None = None) -> list[Problem]:

@@ -62,7 +62,7 @@ def assert_clean_refusal(code: int, err: str, *words: str) -> None:
 
 # ---- outputs neutralised --------------------------------------------------------
 
-DANGEROUS = ["=HYPERLINK(\"http://x\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+DANGEROUS = ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
 @pytest.fixture(scope="module")
@@ -166,9 +166,11 @@ def test_damaged_xml_is_refused_as_unreadable(tmp_path):
 def test_a_yaml_alias_bomb_is_refused_without_expanding_it(tmp_path):
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     lines += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
-    text = EXAMPLE.read_text(encoding="utf-8").replace(
-        "site:\n", "\n".join(lines) + "\nsite:\n", 1
-    ).replace("name: Riverside Quarter (example)", "name: *a9", 1)
+    text = (
+        EXAMPLE.read_text(encoding="utf-8")
+        .replace("site:\n", "\n".join(lines) + "\nsite:\n", 1)
+        .replace("name: Riverside Quarter (example)", "name: *a9", 1)
+    )
     path = tmp_path / "bomb.yaml"
     path.write_text(text, encoding="utf-8")
     code, err, _, _ = run_bounded("run", str(path), "--out", str(tmp_path / "r.xlsx"))
@@ -219,9 +221,28 @@ def test_a_library_with_duplicate_ids_is_refused_with_exit_2(tmp_path, capsys, w
     assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "r.xlsx"), "--library", lib]) == 2
 
 
+def test_a_library_table_with_a_quarter_million_unknown_columns_is_refused_quickly(tmp_path):
+    lib = _library_with_duplicates(tmp_path / "lib")
+    table = lib / "pathways" / "outcomes.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    extra = 250_000
+    lines[0] += "," + ",".join(f"x{i}" for i in range(extra))
+    lines[1:] = [line + "," * extra for line in lines[1:]]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, err, seconds, _ = run_bounded("library", "check", "--library", str(lib))
+    assert_clean_refusal(code, err, "pathways/outcomes.csv row 1", "not in the table's schema")
+    assert seconds < TIMEOUT_S
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("empty.xlsx", b""), ("text.xlsx", b"not a zip"), ("folder.yaml", None), ("bad.yaml", b"site: [unclosed"), ("bin.yaml", b"\xff\xfe\x00")],
+    [
+        ("empty.xlsx", b""),
+        ("text.xlsx", b"not a zip"),
+        ("folder.yaml", None),
+        ("bad.yaml", b"site: [unclosed"),
+        ("bin.yaml", b"\xff\xfe\x00"),
+    ],
 )
 def test_unreadable_proposal_files_exit_2(tmp_path, capsys, name, content):
     path = tmp_path / name
@@ -270,7 +291,14 @@ def test_library_check_prints_plausibility_cautions(tmp_path, capsys):
     root = _copy_library(tmp_path / "lib")
     _edit_csv(root / "pathways" / "links.csv", {"link_id": "pm25_allcause_mortality_chen_hoek"}, central="12", high="13")
     cost = next(csv.DictReader((root / "unit_costs" / "unit_costs.csv").open(encoding="utf-8")))
-    _edit_csv(root / "unit_costs" / "unit_costs.csv", {"cost_id": cost["cost_id"]}, value="99000000", low="", high="", interval_kind="none")
+    _edit_csv(
+        root / "unit_costs" / "unit_costs.csv",
+        {"cost_id": cost["cost_id"]},
+        value="99000000",
+        low="",
+        high="",
+        interval_kind="none",
+    )
     _edit_csv(root / "unit_costs" / "price_index.csv", {"year": "2010"}, gdp_deflator="10")
     assert main(["library", "check", "--library", str(root)]) == 0
     out = capsys.readouterr().out
@@ -388,7 +416,9 @@ def test_junk_in_template_cells_through_the_command_gives_exit_0_or_2(tmp_path_f
 
     wb = load_workbook(EXAMPLE_XLSX)
     cells = [(spec.sheet, spec.ref) for spec in CELLS.values()]
-    cells += [("Environment", f"{GRID.letter(GRID.baseline_col + k)}{GRID.first_row + j}") for k in range(4) for j in range(1, 60)]
+    cells += [
+        ("Environment", f"{GRID.letter(GRID.baseline_col + k)}{GRID.first_row + j}") for k in range(4) for j in range(1, 60)
+    ]
     cells += [("Scheme costs", f"{col}{SCHEME.header_row + k}") for col in SCHEME.columns.values() for k in range(1, 5)]
     for sheet, ref in data.draw(st.lists(st.sampled_from(cells), min_size=1, max_size=4)):
         wb[sheet][ref] = data.draw(st.one_of(JUNK, st.floats(allow_nan=True, allow_infinity=True), st.integers()))
@@ -471,3 +501,45 @@ def test_a_report_of_thousands_of_problems_lists_two_hundred_and_counts_the_rest
     lines = err.report().splitlines()
     assert len(lines) == 202 and "87155 problems found" in lines[0] and "86,955 more" in lines[-1]
     assert len(err.problems) == 87_155  # nothing dropped from the record
+
+
+def test_an_overflow_from_a_template_is_named_by_its_sheet_and_cell(tmp_path, capsys):
+    """A value so far past the evidence that the engine overflows is refused at the cell it was typed in."""
+    import shutil
+
+    from appraisal.evidence.library import bundled_root, load_library
+    from appraisal.layout import GRID
+    from appraisal.writers.template import write_template
+
+    lib = tmp_path / "lib"
+    for folder in ("pathways", "unit_costs", "areas"):
+        shutil.copytree(bundled_root() / folder, lib / folder)
+    table = lib / "pathways" / "characteristics.csv"
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    for row in rows:
+        if row["characteristic_id"] == "pm25":
+            row["valid_max"] = ""  # no upper bound, so only the overflow can refuse it
+    with table.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    library = load_library(lib)
+    path = write_template(tmp_path / "huge.xlsx", library, load_proposal(EXAMPLE, library))
+    wb = load_workbook(path)
+    ws = wb["Environment"]
+    row = next(r for r in range(GRID.first_row, ws.max_row + 1) if ws.cell(row=r, column=GRID.id_col).value == "pm25")
+    ref = f"{GRID.letter(GRID.first_option_col + 1)}{row}"
+    ws[ref] = 1e200
+    wb.save(path)
+    assert main(["run", str(path), "--out", str(tmp_path / "r.xlsx"), "--library", str(lib)]) == 2
+    err = capsys.readouterr().err
+    assert f"Environment!{ref}" in err, err
+    assert "options." not in err and "Traceback" not in err
+
+
+def test_a_run_says_when_it_replaces_earlier_outputs(tmp_path, capsys):
+    for out in (tmp_path / "tables", tmp_path / "r.xlsx"):
+        assert main(["run", str(EXAMPLE), "--out", str(out)]) == 0
+        assert "replaced" not in capsys.readouterr().out
+        assert main(["run", str(EXAMPLE), "--out", str(out)]) == 0
+        assert "replaced" in capsys.readouterr().out

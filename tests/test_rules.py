@@ -336,6 +336,9 @@ CASES = {
     "values.rate_within_per": lambda root: (
         f"pathways/baseline_rates.csv row {edit(root, 'baseline_rates', index_of(root, 'baseline_rates', outcome_id='stroke_incidence'), value='200000')}, column value"
     ),
+    "values.money": lambda root: (
+        f"unit_costs/parameters.csv row {edit(root, 'parameters', index_of(root, 'parameters', parameter_id='value_of_qaly'), value='1e300')}, column value"
+    ),
     "values.life_expectancy": lambda root: (
         f"pathways/life_expectancy.csv row {edit(root, 'life_expectancy', 0, life_expectancy_years='500')}, column life_expectancy_years"
     ),

@@ -198,6 +198,9 @@ def read_table(root: Path, table: Table, problems: list[Problem]) -> pd.DataFram
         )
     if missing:
         return _empty(table)
+    wanted = [
+        header.index(n) for n in names
+    ]  # only the table's own columns are kept, so a header of a million unknown names costs no more than the names
     records, numbers = [], []
     for line_no, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -209,9 +212,9 @@ def read_table(root: Path, table: Table, problems: list[Problem]) -> pd.DataFram
                 )
             )
             continue
-        records.append([cell.strip() for cell in row])
+        records.append([row[i].strip() for i in wanted])
         numbers.append(line_no)
-    frame = pd.DataFrame(records, columns=header, index=pd.Index(numbers, dtype="int64"), dtype=object).astype(str)
+    frame = pd.DataFrame(records, columns=names, index=pd.Index(numbers, dtype="int64"), dtype=object).astype(str)
     try:
         table.schema.validate(frame[names], lazy=True)
     except pa.errors.SchemaErrors as exc:

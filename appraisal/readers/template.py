@@ -189,8 +189,21 @@ def read_template(path: str | Path, library: Library | None = None) -> Proposal:
     ProposalError
         With every problem found, each naming its sheet and cell.
     """
-    library = library or load_library()
-    path = Path(path)
+    return _read_placed(Path(path), library or load_library())[0]
+
+
+def locate_in_template(path: str | Path, problems: list[Problem], library: Library) -> list[Problem]:
+    """Problems found after reading (such as an overflow, named by field) at the template's cells.
+
+    The workbook is read again to learn where it put each option and characteristic;
+    a problem whose field has no cell keeps its field.
+    """
+    _, cells, placement = _read_placed(Path(path), library)
+    return _located(problems, cells, placement, library)
+
+
+def _read_placed(path: Path, library: Library) -> tuple[Proposal, _Cells, Placement]:
+    """The checked proposal, the cells read and where the repeating rows and columns were found."""
     what = f"Proposal workbook {path}"
     cells = _open(path, what)
     missing = [s for s in SHEETS if s not in cells.wb.sheetnames]
@@ -237,7 +250,7 @@ def read_template(path: str | Path, library: Library | None = None) -> Proposal:
         raise ProposalError(what, cells.problems + _located(exc.problems, cells, placement, library)) from None
     if cells.problems:
         raise ProposalError(what, cells.problems)
-    return proposal
+    return proposal, cells, placement
 
 
 def _located(problems: list[Problem], cells: _Cells, placement: Placement, library: Library) -> list[Problem]:

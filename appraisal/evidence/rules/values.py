@@ -81,6 +81,25 @@ def sign(t: Tables) -> list[Problem]:
     return p
 
 
+#: The largest sum of money any cell of the library may hold, in pounds: the same limit as a scheme cost, above
+#: England's whole public spending in a year, so no unit cost or value of health can reach it.
+MAX_MONEY = 1e12
+
+#: (table, columns) holding sums of money.
+MONEY = (("unit_costs", ("value", "low", "high")), ("parameters", ("value", "low", "high")))
+
+
+@rule("values.money", "A unit cost or a value of health is at most GBP 1,000,000,000,000 (a trillion pounds)")
+def money(t: Tables) -> list[Problem]:
+    return [
+        Problem("library.values.money", at(name, row, column), float(x), f"at most {MAX_MONEY:,.0f}")
+        for name, columns in MONEY
+        for column in columns
+        for row, x in zip(t[name]["_row"], t[name][column])
+        if abs(x) > MAX_MONEY  # NaN compares false: a blank low or high is fine
+    ]
+
+
 @rule(
     "values.rate_within_per",
     "A baseline rate of deaths, new cases or people in a state is at most its per (only events may recur)",
