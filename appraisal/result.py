@@ -677,13 +677,14 @@ class Result:
             why = "; ".join(
                 f"{r['link_id']}: {r['default_reason']}" for _, r in alternatives[alternatives["from_id"] == c].iterrows()
             )
+            gap = next((g for g in lib.gaps["pathway"] if c in g), None)
             rows.append(
                 {
                     "kind": "characteristic",
                     "id": c,
                     "what": f"{names[c]}: moves no number",
                     "ages": "",
-                    "why": why or "no link in the library",
+                    "why": why or (f"no link in the library (pathways/gaps.csv: {gap})" if gap else "no link in the library"),
                 }
             )
         cov = lib.cost_coverage

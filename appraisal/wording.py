@@ -132,6 +132,24 @@ def confidence_lines(confidence: pd.DataFrame, options: list[str]) -> list[str]:
     return lines
 
 
+def changed_not_counted_line(result: Result) -> str | None:
+    """One sentence naming what an option changes that moves no number (no default evidence), or None."""
+    p = result.proposal
+    silent = set(result.not_counted().query("kind == 'characteristic'")["id"])
+    changed = [
+        c
+        for c in dict.fromkeys(c for o in p.options.values() for c in o)
+        if c in silent and any(o.get(c, p.baseline.get(c)) != p.baseline.get(c) for o in p.options.values())
+    ]
+    if not changed:
+        return None
+    names = result.library.characteristics.set_index("characteristic_id")["name"]
+    return (
+        "Changed by an option but counted nowhere, because no evidence for it may be a default (an association only, "
+        "or none; the not_counted table says why): " + "; ".join(str(names[c]) for c in changed) + "."
+    )
+
+
 def not_counted_lines(result: Result) -> list[str]:
     """What the numbers leave out, in short: characteristics that move no number, and how many cost gaps."""
     nc = result.not_counted()

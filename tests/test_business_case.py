@@ -310,3 +310,22 @@ def test_an_icb_payment_of_a_district_two_icbs_serve_is_split_and_a_missing_comb
     paid = r.organisations().query("option == 'strategic'").set_index("organisation")["paid_gbp"]
     assert paid["NHS Frimley Integrated Care Board"] == pytest.approx(1_240_000 * 0.749668, rel=1e-5)
     assert paid.sum() == pytest.approx(1_240_000)
+
+
+def test_the_summary_names_what_an_option_changes_that_moves_no_number(example):
+    from appraisal.wording import changed_not_counted_line
+
+    line = changed_not_counted_line(example)
+    assert line is not None
+    # The denser option makes homes smaller, more crowded and darker: no default evidence carries them.
+    for name in (
+        "Households overcrowded (bedroom standard)",
+        "Dwellings below the nationally described space standard",
+        "Dwellings whose living room falls short of the daylight target",
+    ):
+        assert name in line
+    # Ozone is set in the baseline and no option changes it: not named. PM2.5 moves numbers: not named.
+    names = example.library.characteristics.set_index("characteristic_id")["name"]
+    assert names["ozone"] not in line and names["pm25"] not in line
+    silent = example.not_counted().query("id == 'below_space_standard_share'")["why"].iloc[0]
+    assert "pathways/gaps.csv" in silent

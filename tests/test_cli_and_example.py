@@ -113,3 +113,22 @@ def test_an_output_path_that_cannot_be_used_is_refused_before_any_work(tmp_path,
     captured = capsys.readouterr()
     assert "--out: not a place the output can be written" in captured.err and captured.out == ""
     assert not (tmp_path / "notes.txt").exists()
+
+
+def test_the_readme_states_the_denser_options_figures_as_the_engine_gives_them(result):
+    """The README's paragraph on the home quotes the example's denser and strategic options: it must stay true."""
+    from conftest import REPO
+
+    text = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    vfm = result.value_for_money().set_index("option")
+    org = result.organisations().set_index(["option", "organisation"])["fiscal_gain_gbp"]
+    lost = vfm.loc["strategic", "pv_benefits_gbp"] - vfm.loc["denser", "pv_benefits_gbp"]
+    facts = [
+        f"£{vfm.loc['denser', 'pv_costs_public_gbp']:,.0f} against the strategic option's £{vfm.loc['strategic', 'pv_costs_public_gbp']:,.0f}",
+        f"loses only £{lost:,.0f} of health value",
+        f"benefit-cost ratio is {vfm.loc['denser', 'bcr']:.2f} against {vfm.loc['strategic', 'bcr']:.2f}",
+        f"gain the same £{org['denser', 'NHS Greater Manchester Integrated Care Board']:,.0f} and £{org['denser', 'Salford council']:,.0f}",
+    ]
+    for fact in facts:
+        assert fact in text, fact
+    assert org["denser", "Salford council"] == pytest.approx(org["strategic", "Salford council"])

@@ -70,7 +70,9 @@ def booby_trapped(tmp_path_factory, library):
     """The example with a site name and option names that a spreadsheet would run as formulas."""
     data = load_proposal(EXAMPLE, library).model_dump(mode="json")
     data["site"]["name"] = DANGEROUS[0]
-    names = dict(zip(list(data["options"]), DANGEROUS[1:4]))
+    traps = [*DANGEROUS[1:4], "=1+1"]  # tab and carriage return are refused in names (control characters)
+    assert len(data["options"]) <= len(traps)
+    names = dict(zip(list(data["options"]), traps))
     data["options"] = {names[k]: v for k, v in data["options"].items()}
     data["scheme_costs"] = {names[k]: v for k, v in data["scheme_costs"].items()}
     path = tmp_path_factory.mktemp("trap") / "trap.yaml"

@@ -18,7 +18,7 @@ def problems(data, library) -> dict[str, object]:
 
 def test_example_loads(library):
     proposal = load_proposal(EXAMPLE, library)
-    assert set(proposal.options) == {"minimum", "strategic", "ambitious"}
+    assert set(proposal.options) == {"minimum", "strategic", "denser", "ambitious"}
 
 
 def test_all_problems_are_reported_together(library):
@@ -38,7 +38,8 @@ def test_all_problems_are_reported_together(library):
     assert damp.code == "proposal.out_of_range" and damp.found == 1.4 and "a share from 0 to 1" in damp.allowed
     assert found["options.strategic.cycling_minutes"].code == "proposal.no_baseline"
     assert found["options.ambitious.cycling_minutes"].code == "proposal.no_baseline"
-    assert len(found) == 6
+    assert found["options.denser.cycling_minutes"].code == "proposal.no_baseline"
+    assert len(found) == 7
     # The message is made from the fields.
     assert (
         str(damp)

@@ -29,6 +29,7 @@ from appraisal.wording import (
     TOTAL_LABEL,
     VALUE_TYPE_WORDS,
     additionality_line,
+    changed_not_counted_line,
     confidence_lines,
     gbp,
     judgement_table,
@@ -334,6 +335,8 @@ def _appraisal_summary(ws: Worksheet, result: Result, names: dict[str, str]) -> 
         "are not yet in the evidence library. Transfers (benefit payments) are kept out of the benefits; lost tax counts once, "
         "in lost output. Fiscal gains are savings in cost, mostly capacity released rather than cash (see Organisations).",
     ]
+    if silent := changed_not_counted_line(result):
+        notes.append(silent)
     for line in notes:
         ws.cell(row=row, column=1, value=line)
         _wrap_in_a(ws, row, merge_to=1 + n)
