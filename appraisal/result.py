@@ -9,6 +9,7 @@ Tables add up the sites of the model (one for one proposal).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -677,7 +678,7 @@ class Result:
             why = "; ".join(
                 f"{r['link_id']}: {r['default_reason']}" for _, r in alternatives[alternatives["from_id"] == c].iterrows()
             )
-            gap = next((g for g in lib.gaps["pathway"] if c in g), None)
+            gap = next((g for g in lib.gaps["pathway"] if re.search(rf"\b{re.escape(c)}\b", g)), None)
             rows.append(
                 {
                     "kind": "characteristic",
