@@ -383,3 +383,13 @@ def test_durations_are_stated_in_one_place(library):
     phased = uc[(uc["basis"] == "per_case_year") & ~uc["outcome_id"].map(kinds).isin(["prevalence", "wellbeing"])]
     known = set(zip(library.durations["outcome_id"], library.durations["phase"]))
     assert set(zip(phased["outcome_id"], phased["phase"])) <= known
+
+
+def test_every_characteristic_a_user_types_has_an_upper_bound(library):
+    """Only a level made from its bands' shares (never typed) may lack an upper bound."""
+    chars = library.characteristics
+    unbounded = chars[chars["valid_max"].isna()]
+    assert not unbounded.empty  # the band-made noise levels
+    assert unbounded["bounds_basis"].str.startswith("set by the shares of dwellings in its bands").all(), (
+        unbounded.index.tolist()
+    )

@@ -142,3 +142,19 @@ def test_yaml_problems_name_their_line_and_a_key_given_twice_is_refused(tmp_path
         load_proposal(twice, library)
     (p,) = info.value.problems
     assert p.code == "proposal.duplicate" and "'pm25'" in p.allowed and p.place.line is not None
+
+
+def test_an_air_pollutant_above_the_top_of_the_daily_index_is_refused(library):
+    """PM2.5, NO2 and ozone are bounded by where Defra's index 10 ('Very High') starts."""
+    data = example_data(library)
+    data["baseline"]["pm25"] = 71.0  # at the bound: allowed
+    data["options"]["strategic"]["no2"] = 601.5
+    data["options"]["ambitious"]["ozone"] = 250.0
+    found = problems(data, library)
+    assert "baseline.pm25" not in found
+    assert found["options.strategic.no2"].code == "proposal.out_of_range"
+    assert "601" in found["options.strategic.no2"].allowed
+    assert found["options.ambitious.ozone"].code == "proposal.out_of_range"
+    assert "241" in found["options.ambitious.ozone"].allowed
+    data["baseline"]["pm25"] = 71.5
+    assert problems(data, library)["baseline.pm25"].code == "proposal.out_of_range"
