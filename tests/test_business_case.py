@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXAMPLE, tiny_library, tiny_proposal
+from conftest import EXAMPLE, tiny_library
 from test_engine import LOG_X
 
 from appraisal import appraise, load_library, load_proposal, make_proposal
@@ -140,7 +140,7 @@ def test_vfm_category_bands_and_switching_value(library):
 
 def test_value_types_add_up_and_keep_transfers_out(example):
     s = example.summary()
-    for option, rows in s.groupby("option"):
+    for _option, rows in s.groupby("option"):
         by_type = rows[rows["bearer"] == "all"].set_index("value_type")["present_value_gbp"]
         assert by_type["all"] == pytest.approx(by_type[["fiscal", "economic", "social"]].sum())
         detail = rows[(rows["bearer"] != "all")]

@@ -121,7 +121,7 @@ def test_a_far_stray_cell_is_refused_by_cell_quickly(tmp_path):
     wb["Environment"]["XFD1048576"] = 1
     path = tmp_path / "stray.xlsx"
     wb.save(path)
-    code, err, seconds, _ = run_bounded("run", str(path), "--out", str(tmp_path / "r.xlsx"))
+    code, err, _seconds, _ = run_bounded("run", str(path), "--out", str(tmp_path / "r.xlsx"))
     assert_clean_refusal(code, err, "Environment!XFD1048576")
 
 

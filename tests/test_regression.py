@@ -32,9 +32,9 @@ def test_the_example_reproduces_its_recorded_headline_figures():
     keys = ["figure", "option", "item"]
     merged = recorded.merge(fresh, on=keys, how="outer", suffixes=("_recorded", "_now"), indicator=True)
     only = merged[merged["_merge"] != "both"]
-    assert only.empty, f"figures recorded but not produced, or produced but not recorded:\n{only[keys + ['_merge']]}"
+    assert only.empty, f"figures recorded but not produced, or produced but not recorded:\n{only[[*keys, '_merge']]}"
     close = np.isclose(merged["value_now"], merged["value_recorded"], rtol=RTOL, atol=ATOL)
-    assert close.all(), f"headline figures moved:\n{merged.loc[~close, keys + ['value_recorded', 'value_now']]}"
+    assert close.all(), f"headline figures moved:\n{merged.loc[~close, [*keys, 'value_recorded', 'value_now']]}"
 
 
 def test_a_one_percent_shift_in_one_figure_would_fail():

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXAMPLE, library_copy, read_rows, tiny_library, tiny_proposal, write_rows  # noqa: F401
+from conftest import EXAMPLE, read_rows, tiny_library, tiny_proposal, write_rows
 
 from appraisal import appraise, load_library, load_proposal, make_proposal, write_report
 from appraisal.analysis import monte_carlo as unc

@@ -19,8 +19,8 @@ from appraisal.cli import main
 from appraisal.errors import InCell
 from appraisal.layout import AGE_BANDS, CELLS, GRID, OCCUPANCY, SCHEME
 from appraisal.readers.template import read_template
-from appraisal.writers.template import write_template
 from appraisal.wording import ALL_VALUE_LABEL
+from appraisal.writers.template import write_template
 from appraisal.writers.workbook import SHEET_NAMES, VFM_ROWS, _names, appraisal_summary_tables, cases_table, summary_tables
 
 EXAMPLE_XLSX = REPO / "examples" / "riverside.xlsx"
@@ -57,7 +57,7 @@ def fill_by_hand(path, proposal) -> None:
     site[CELLS["site.name"].ref] = proposal.site.name
     site[CELLS["site.local_authority"].ref] = proposal.site.local_authority
     site[CELLS["population.total"].ref] = proposal.population.total
-    for k, (band, residents) in enumerate((proposal.population.by_age_band or {}).items()):
+    for k, (_band, residents) in enumerate((proposal.population.by_age_band or {}).items()):
         site[AGE_BANDS.value_ref(k)] = residents
     for k, (year, share) in enumerate(sorted(proposal.occupancy.items())):
         site[f"{OCCUPANCY.year_col}{OCCUPANCY.first_row + k}"] = year
@@ -138,7 +138,7 @@ def test_blank_template_has_the_sheets_validation_and_protection(blank, library)
     assert env.protection.sheet and wb["Site"].protection.sheet
     # Every characteristic row is validated across the baseline and all option columns.
     ranges = " ".join(str(dv.sqref) for dv in env.data_validations.dataValidation)
-    for cid, r in env_rows(env).items():
+    for _cid, r in env_rows(env).items():
         assert f"{GRID.letter(GRID.baseline_col)}{r}:{GRID.letter(GRID.first_option_col + GRID.option_cols - 1)}{r}" in ranges
     assert not env.cell(row=GRID.first_row + 1, column=GRID.baseline_col).protection.locked
     assert env.cell(row=GRID.first_row + 1, column=2).protection.locked
@@ -406,7 +406,7 @@ def test_charts_name_bearers_not_ids(report):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_the_appraisal_summary_prints_on_one_a4_page(tmp_path, report):
-    result, path = report
+    _result, path = report
     wb = load_workbook(path)
     for name in wb.sheetnames[1:]:
         del wb[name]
