@@ -1,9 +1,9 @@
 """The shipped library passes every check; each kind of corruption is refused with file, row and rule."""
 
 import pytest
-from conftest import read_rows, write_rows
+from conftest import read_rows, tiny_proposal, write_rows
 
-from appraisal import LibraryError, load_library
+from appraisal import LibraryError, appraise, load_library
 from appraisal.evidence.derived import DERIVED_FROM
 
 
@@ -393,3 +393,21 @@ def test_every_characteristic_a_user_types_has_an_upper_bound(library):
     assert unbounded["bounds_basis"].str.startswith("set by the shares of dwellings in its bands").all(), (
         unbounded.index.tolist()
     )
+
+
+def test_insulating_uninsulated_homes_cuts_emergency_respiratory_admissions_by_hand(library):
+    """Fyfe et al. 2020: admissions fall by 15% (RR 0.85) among residents of insulated homes; NHS cost only."""
+    result = appraise(
+        tiny_proposal(library, {"insulation_retrofit_share": 0.0}, {"half": {"insulation_retrofit_share": 0.5}}),
+        library,
+    )
+    cases = result.cases()
+    assert set(cases.loc[cases["change_in_cases"] != 0, "outcome"]) == {"respiratory_admission"}
+    # 100,000 residents x 1,428 per 100,000 a year x half of them in insulated homes x (0.85 - 1), for one year.
+    assert cases["change_in_cases"].sum() == pytest.approx(100_000 * 1428 / 100_000 * 0.5 * (0.85 - 1))
+    landing = result.cost_landing()
+    moved = landing[landing["present_value_gbp"] != 0]
+    assert set(moved["bearer"]) == {"nhs"} and (moved["present_value_gbp"] < 0).all()
+    # The asthma and bronchiolitis admissions are part of it, so no characteristic may reach both by default.
+    parent = library.outcomes.set_index("outcome_id")["part_of"]
+    assert parent["asthma_admission_child"] == parent["child_lri_admission"] == "respiratory_admission"
