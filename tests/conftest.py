@@ -161,9 +161,7 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
         },
         *extra_chars,
     ]
-    write_rows(
-        root, "characteristics", [{"construct": c["characteristic_id"], "bounds_basis": "test", **c} for c in chars]
-    )
+    write_rows(root, "characteristics", [{"construct": c["characteristic_id"], "bounds_basis": "test", **c} for c in chars])
     write_rows(
         root,
         "mediators",
@@ -292,7 +290,11 @@ def tiny_library(root: Path, links: list[dict], extra_chars: list[dict] = ()) ->
     )
     # How each flow counts, and the business-case tables, as shipped; no area lookups.
     tiny_bearers = ("nhs", "households", "employers")
-    write_rows(root, "value_types", [{**r, "source": "t"} for r in read_rows(bundled_root(), "value_types") if r["bearer"] in tiny_bearers])
+    write_rows(
+        root,
+        "value_types",
+        [{**r, "source": "t"} for r in read_rows(bundled_root(), "value_types") if r["bearer"] in tiny_bearers],
+    )
     for name in ("optimism_bias", "vfm_categories"):
         write_rows(root, name, [{**r, "source": "t"} for r in read_rows(bundled_root(), name)])
     for name in ("area_sources", "local_authorities", "lad_icb", "code_history"):

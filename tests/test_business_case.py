@@ -294,7 +294,9 @@ def test_monte_carlo_gives_npsv_and_bcr_ranges(library):
 def test_switching_values_on_the_bcr_and_on_the_npsv(example):
     v = example.value_for_money().set_index("option").loc["ambitious"]
     assert v["switching_value_bcr"] == pytest.approx(1 - v["pv_costs_public_gbp"] / v["pv_benefits_gbp"])
-    assert v["switching_value_npsv"] == pytest.approx(1 - (v["pv_costs_public_gbp"] + v["pv_costs_private_gbp"]) / v["pv_benefits_gbp"])
+    assert v["switching_value_npsv"] == pytest.approx(
+        1 - (v["pv_costs_public_gbp"] + v["pv_costs_private_gbp"]) / v["pv_benefits_gbp"]
+    )
     assert v["switching_value_npsv"] < v["switching_value_bcr"]  # the developer's costs count in the NPSV
 
 

@@ -107,7 +107,11 @@ def change_in_deaths_over_baseline(library, inputs: dict) -> float:
         library,
     )
     cases = appraise(proposal, library, analyses=False).cases()
-    last = cases[(cases["option"] == "option") & (cases["outcome"] == ALL_CAUSE) & (cases["financial_year"] == cases["financial_year"].max())]
+    last = cases[
+        (cases["option"] == "option")
+        & (cases["outcome"] == ALL_CAUSE)
+        & (cases["financial_year"] == cases["financial_year"].max())
+    ]
     assert len(last), f"no all-cause mortality row for {characteristic}"
     return float(last["change_in_cases"].sum()) / baseline_deaths(library, residents)
 

@@ -390,9 +390,7 @@ def test_every_characteristic_a_user_types_has_an_upper_bound(library):
     chars = library.characteristics
     unbounded = chars[chars["valid_max"].isna()]
     assert not unbounded.empty  # the band-made noise levels
-    assert unbounded["bounds_basis"].str.startswith("set by the shares of dwellings in its bands").all(), (
-        unbounded.index.tolist()
-    )
+    assert unbounded["bounds_basis"].str.startswith("set by the shares of dwellings in its bands").all(), unbounded.index.tolist()
 
 
 def test_insulating_uninsulated_homes_cuts_emergency_respiratory_admissions_by_hand(library):

@@ -413,7 +413,16 @@ def test_the_appraisal_summary_prints_on_one_a4_page(tmp_path, report):
     only = tmp_path / "summary.xlsx"
     wb.save(only)
     run = subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(only)],
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(only),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -459,7 +468,9 @@ def test_report_numbers_equal_the_result_tables(report):
     np.testing.assert_allclose(got["Present value (£)"].to_numpy(float), pv.to_numpy(), rtol=1e-12)
     first_year = cl["financial_year"].iloc[0]
     col = 6
-    assert ws.cell(row=header, column=col).value == first_year == f"{result.model.years[0]}-{(result.model.years[0] + 1) % 100:02d}"
+    assert (
+        ws.cell(row=header, column=col).value == first_year == f"{result.model.years[0]}-{(result.model.years[0] + 1) % 100:02d}"
+    )
     year0 = cl[cl["financial_year"] == first_year].groupby(keys, sort=False)["change_gbp"].sum()
     np.testing.assert_allclose(
         [ws.cell(row=header + 1 + i, column=col).value for i in range(len(pv))], year0.loc[pv.index].to_numpy(), rtol=1e-12
