@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -404,6 +405,19 @@ def test_charts_name_bearers_not_ids(report):
     assert any("NHS" in label for label in labels)
 
 
+def to_pdf(src, folder):
+    """``src`` converted to PDF in ``folder`` by LibreOffice (its own profile there); the PDF's path."""
+    profile = f"-env:UserInstallation=file://{folder}/lo"
+    run = subprocess.run(
+        ["soffice", "--headless", profile, "--convert-to", "pdf", "--outdir", str(folder), str(src)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    return folder / (src.stem + ".pdf")
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_the_appraisal_summary_prints_on_one_a4_page(tmp_path, report):
     _result, path = report
@@ -412,25 +426,7 @@ def test_the_appraisal_summary_prints_on_one_a4_page(tmp_path, report):
         del wb[name]
     only = tmp_path / "summary.xlsx"
     wb.save(only)
-    run = subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(only),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    pdf = (tmp_path / "summary.pdf").read_bytes()
-    import re
-
+    pdf = to_pdf(only, tmp_path).read_bytes()
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
 
@@ -528,23 +524,7 @@ def test_csv_and_json_exports_still_work_from_the_workbook(tmp_path, library):
 def test_libreoffice_opens_the_template_and_the_report(tmp_path, blank, report):
     _, path = report
     for src in (blank, path):
-        run = subprocess.run(
-            [
-                "soffice",
-                "--headless",
-                f"-env:UserInstallation=file://{tmp_path}/lo",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(tmp_path),
-                str(src),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert run.returncode == 0, run.stderr
-        pdf = tmp_path / (src.stem + ".pdf")
+        pdf = to_pdf(src, tmp_path)
         assert pdf.is_file() and pdf.stat().st_size > 1000
 
 
